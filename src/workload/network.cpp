@@ -1,0 +1,23 @@
+#include "workload/network.hpp"
+
+namespace elaa::workload {
+
+std::int64_t Network::macs() const {
+    std::int64_t total = 0;
+    for (const auto& layer : layers) total += layer.macs();
+    return total;
+}
+
+std::int64_t Network::ops() const {
+    std::int64_t total = 0;
+    for (const auto& layer : layers) total += layer.ops();
+    return total;
+}
+
+std::int64_t Network::params() const {
+    std::int64_t total = norm_params + auxiliary_params;
+    for (const auto& layer : layers) total += layer.params();
+    return total;
+}
+
+}  // namespace elaa::workload
