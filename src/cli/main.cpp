@@ -4,6 +4,7 @@
 
 #include <iostream>
 
+#include "accuracy/accuracy.hpp"
 #include "report/network_tables.hpp"
 #include "util/error.hpp"
 #include "workload/onnx/import.hpp"
@@ -20,12 +21,18 @@ void print(const Table& table, bool csv) {
         table.write_text(std::cout);
 }
 
-void print_network_header(const elaa::workload::Network& net, bool csv) {
+void print_network_header(const elaa::workload::Network& net, bool csv, const std::string& weights) {
     if (csv) return;  // CSV output stays a single well-formed table
     std::cout << fmt::format("{} ({}), input {}x{}, batch {}: {} layers, {} M MACs, {} M ops, {} M params\n",
                              net.name, net.family, net.resolution, net.resolution, net.batch,
                              net.layers.size(), elaa::report::millions(net.macs()),
                              elaa::report::millions(net.ops()), elaa::report::millions(net.params()));
+    if (const auto acc = elaa::accuracy::AccuracyTables::builtin().find(net.name, weights))
+        std::cout << fmt::format("ImageNet top-1 {:.2f} %{}, {} {} ({})\n", acc->top1,
+                                 acc->top5 ? fmt::format(", top-5 {:.2f} %", *acc->top5) : "", acc->precision,
+                                 acc->weights, acc->source);
+    else if (!weights.empty())
+        throw elaa::InputError("no accuracy row '" + weights + "' for " + net.name);
 }
 
 }  // namespace
@@ -46,6 +53,7 @@ int main(int argc, char** argv) {
     auto* net = app.add_subcommand("net", "Show one network's layer table");
     net->add_option("NAME", net_name, "Zoo name, e.g. resnet50, suite/ResNet50")->required();
     net->add_flag("--csv", csv, "CSV instead of an aligned table");
+    net->add_option("--weights", weights, "Accuracy row to show where a network has several");
 
     std::string onnx_file;
     bool skip_unsupported = false;
@@ -66,14 +74,14 @@ int main(int argc, char** argv) {
             print(elaa::report::zoo_table(family, weights), csv);
         } else if (*net) {
             const auto network = elaa::workload::Zoo::instance().build(net_name);
-            print_network_header(network, csv);
+            print_network_header(network, csv, weights);
             print(elaa::report::layer_table(network), csv);
         } else if (*import) {
             elaa::workload::OnnxImportOptions options;
             options.skip_unsupported = skip_unsupported;
             const auto result = elaa::workload::import_onnx(onnx_file, options);
             for (const auto& skipped : result.skipped) std::cerr << "elaa: skipped unsupported " << skipped << "\n";
-            print_network_header(result.network, csv);
+            print_network_header(result.network, csv, "");
             print(elaa::report::layer_table(result.network), csv);
         }
     } catch (const elaa::InputError& e) {
