@@ -22,17 +22,24 @@ void print(const Table& table, bool csv) {
 }
 
 void print_network_header(const elaa::workload::Network& net, bool csv, const std::string& weights) {
+    // Resolve the accuracy first: a bad --weights fails before anything is printed. An imported
+    // model is not the zoo network that happens to share its name, so it gets no accuracy line.
+    std::string accuracy_line;
+    if (net.family != "onnx") {
+        const auto& tables = elaa::accuracy::AccuracyTables::builtin();
+        // lookup() with explicit weights lists the available rows when the request matches none.
+        const auto acc = weights.empty() ? tables.find(net.name) : std::optional(tables.lookup(net.name, weights));
+        if (acc)
+            accuracy_line = fmt::format("ImageNet top-1 {:.2f} %{}, {} {} ({})\n", acc->top1,
+                                        acc->top5 ? fmt::format(", top-5 {:.2f} %", *acc->top5) : "",
+                                        acc->precision, acc->weights, acc->source);
+    }
     if (csv) return;  // CSV output stays a single well-formed table
     std::cout << fmt::format("{} ({}), input {}x{}, batch {}: {} layers, {} M MACs, {} M ops, {} M params\n",
                              net.name, net.family, net.resolution, net.resolution, net.batch,
                              net.layers.size(), elaa::report::millions(net.macs()),
-                             elaa::report::millions(net.ops()), elaa::report::millions(net.params()));
-    if (const auto acc = elaa::accuracy::AccuracyTables::builtin().find(net.name, weights))
-        std::cout << fmt::format("ImageNet top-1 {:.2f} %{}, {} {} ({})\n", acc->top1,
-                                 acc->top5 ? fmt::format(", top-5 {:.2f} %", *acc->top5) : "", acc->precision,
-                                 acc->weights, acc->source);
-    else if (!weights.empty())
-        throw elaa::InputError("no accuracy row '" + weights + "' for " + net.name);
+                             elaa::report::millions(net.ops()), elaa::report::millions(net.params()))
+              << accuracy_line;
 }
 
 }  // namespace

@@ -1,0 +1,40 @@
+// The cost of one layer under one mapping: energy (pJ), latency (cycles) and their breakdowns.
+#pragma once
+
+#include <array>
+#include <string>
+#include <vector>
+
+#include "mapping/mapping.hpp"
+
+namespace elaa::cost {
+
+// Word accesses of one operand at one memory, per direction (ZigZag's period-based count).
+struct MemoryTraffic {
+    std::size_t memory = 0;  // index into Accelerator::memories
+    workload::Operand operand = workload::Operand::W;
+    std::array<double, 4> word_accesses{};  // indexed by hardware::Direction
+    double energy_pj = 0;
+};
+
+struct LayerCost {
+    double mac_energy_pj = 0;
+    double memory_energy_pj = 0;
+    double energy_pj() const { return mac_energy_pj + memory_energy_pj; }
+    std::vector<MemoryTraffic> traffic;  // one entry per (operand, level)
+
+    double ideal_cycles = 0;     // ceil(MACs / array size): a fully used array
+    double temporal_cycles = 0;  // product of the temporal loops (includes spatial under-use)
+    double stall_cycles = 0;     // bandwidth stalls, never negative
+    double onload_cycles = 0;    // initial data loading not hidden behind computation
+    double offload_cycles = 0;   // final output draining
+    double latency_cycles() const { return temporal_cycles + stall_cycles + onload_cycles + offload_cycles; }
+
+    double spatial_utilisation = 0;   // average active MACs / array size
+    double temporal_utilisation = 0;  // temporal cycles / latency
+    double dram_bits = 0;             // traffic crossing DRAM ports
+
+    bool operator<(const LayerCost&) const = delete;
+};
+
+}  // namespace elaa::cost

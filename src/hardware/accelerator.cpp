@@ -1,0 +1,124 @@
+#include "hardware/accelerator.hpp"
+
+#include <algorithm>
+
+namespace elaa::hardware {
+
+std::string_view to_string(Direction direction) {
+    switch (direction) {
+        case Direction::ReadToLow: return "to_low";
+        case Direction::WriteFromHigh: return "from_high";
+        case Direction::WriteFromLow: return "from_low";
+        case Direction::ReadToHigh: return "to_high";
+    }
+    return "?";
+}
+
+bool is_read(Direction direction) {
+    return direction == Direction::ReadToLow || direction == Direction::ReadToHigh;
+}
+
+std::string_view to_string(PortType type) {
+    switch (type) {
+        case PortType::Read: return "read";
+        case PortType::Write: return "write";
+        case PortType::ReadWrite: return "read_write";
+    }
+    return "?";
+}
+
+std::string_view to_string(MemoryType type) {
+    switch (type) {
+        case MemoryType::Sram: return "sram";
+        case MemoryType::RegFile: return "regfile";
+        case MemoryType::Dram: return "dram";
+    }
+    return "?";
+}
+
+bool Memory::holds(Operand operand) const {
+    return std::find(operands.begin(), operands.end(), operand) != operands.end();
+}
+
+const Port* Memory::port_for(Operand operand, Direction direction) const {
+    for (const auto& port : ports)
+        for (const auto& use : port.uses)
+            if (use.operand == operand && use.direction == direction) return &port;
+    return nullptr;
+}
+
+OpClass op_class(workload::OpKind kind) {
+    using workload::OpKind;
+    switch (kind) {
+        case OpKind::DepthwiseConv: return OpClass::Depthwise;
+        case OpKind::MaxPool:
+        case OpKind::AvgPool: return OpClass::Pooling;
+        case OpKind::Add:
+        case OpKind::Mul: return OpClass::Elementwise;
+        default: return OpClass::Default;
+    }
+}
+
+std::string_view to_string(OpClass op_class) {
+    switch (op_class) {
+        case OpClass::Default: return "default";
+        case OpClass::Depthwise: return "depthwise";
+        case OpClass::Pooling: return "pooling";
+        case OpClass::Elementwise: return "elementwise";
+    }
+    return "?";
+}
+
+long OperationalArray::total_units() const {
+    long total = 1;
+    for (int size : dim_sizes) total *= size;
+    return total;
+}
+
+std::optional<std::size_t> OperationalArray::dim_index(const std::string& name) const {
+    for (std::size_t i = 0; i < dim_names.size(); ++i)
+        if (dim_names[i] == name) return i;
+    return std::nullopt;
+}
+
+const Dataflow& Accelerator::dataflow_for(workload::OpKind kind, bool* fell_back) const {
+    const auto cls = static_cast<std::size_t>(op_class(kind));
+    const bool given = dataflow_given[cls];
+    if (fell_back) *fell_back = !given && cls != static_cast<std::size_t>(OpClass::Default);
+    return given ? dataflows[cls] : dataflows[static_cast<std::size_t>(OpClass::Default)];
+}
+
+std::vector<std::size_t> Accelerator::hierarchy(Operand operand) const {
+    std::vector<std::size_t> out;
+    for (std::size_t i = 0; i < memories.size(); ++i)
+        if (memories[i].holds(operand)) out.push_back(i);
+    return out;
+}
+
+long Accelerator::instances(std::size_t memory) const {
+    const auto& served = memories[memory].served_dims;
+    long count = 1;
+    for (std::size_t d = 0; d < array.dim_sizes.size(); ++d)
+        if (std::find(served.begin(), served.end(), d) == served.end()) count *= array.dim_sizes[d];
+    return count;
+}
+
+double Accelerator::array_area_mm2() const {
+    return array.mac_area_um2 * 1e-6 * static_cast<double>(array.total_units());
+}
+
+double Accelerator::area_mm2() const {
+    double area = array_area_mm2();
+    for (std::size_t m = 0; m < memories.size(); ++m)
+        if (!memories[m].is_dram) area += memories[m].area_mm2 * static_cast<double>(instances(m));
+    return area;
+}
+
+double Accelerator::on_chip_bits() const {
+    double bits = 0;
+    for (std::size_t m = 0; m < memories.size(); ++m)
+        if (!memories[m].is_dram) bits += memories[m].size_bits * static_cast<double>(instances(m));
+    return bits;
+}
+
+}  // namespace elaa::hardware

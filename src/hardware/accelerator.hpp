@@ -1,0 +1,145 @@
+// An accelerator: a MAC array with a spatial dataflow, and a per-operand memory hierarchy down to
+// DRAM. Pure data plus derived quantities (area, replication); loaded from TOML by hardware/toml.
+#pragma once
+
+#include <array>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "workload/layer.hpp"
+
+namespace elaa::hardware {
+
+using workload::Dim;
+using workload::Operand;
+
+// The four directions data crosses a memory's ports (ZigZag's tl / fh / fl / th).
+enum class Direction {
+    ReadToLow,      // tl: read out to the level below (operands flowing down, psums read back)
+    WriteFromHigh,  // fh: written by the level above (fill)
+    WriteFromLow,   // fl: written by the level below (outputs / partial sums coming up)
+    ReadToHigh,     // th: read out to the level above (outputs leaving)
+};
+inline constexpr std::array<Direction, 4> kAllDirections{Direction::ReadToLow, Direction::WriteFromHigh,
+                                                        Direction::WriteFromLow, Direction::ReadToHigh};
+std::string_view to_string(Direction direction);  // "to_low", "from_high", "from_low", "to_high"
+bool is_read(Direction direction);
+
+enum class PortType { Read, Write, ReadWrite };
+std::string_view to_string(PortType type);
+
+struct PortUse {
+    Operand operand;
+    Direction direction;
+    bool operator==(const PortUse&) const = default;
+};
+
+struct Port {
+    std::string name;
+    PortType type = PortType::ReadWrite;
+    double bw_min_bits = 0;  // access granularity (bits/cycle)
+    double bw_max_bits = 0;  // bandwidth (bits/cycle); r/w energies are per bw_max-wide access
+    std::vector<PortUse> uses;
+    bool operator==(const Port&) const = default;
+};
+
+// What a memory is built from; selects the technology table its costs are derived from.
+enum class MemoryType { Sram, RegFile, Dram };
+std::string_view to_string(MemoryType type);  // "sram", "regfile", "dram"
+
+// Which of a memory's figures were derived from the technology tables (key omitted in the TOML)
+// rather than stated; to_toml() omits them again so that a saved file re-derives them.
+struct MemoryDerived {
+    bool r_energy = false;
+    bool w_energy = false;
+    bool area = false;
+    bool access_time = false;
+    bool leakage = false;
+    bool operator==(const MemoryDerived&) const = default;
+};
+
+struct Memory {
+    std::string name;
+    double size_bits = 0;
+    std::vector<Operand> operands;     // which operands this memory holds (shared when several)
+    double r_energy_pj = 0;            // per bw_max-wide read
+    double w_energy_pj = 0;            // per bw_max-wide write
+    double area_mm2 = 0;               // one instance
+    double access_time_ns = 0;         // 0 when unknown
+    double leakage_mw = 0;             // one instance; 0 when unknown
+    bool is_dram = false;              // off-chip: never counted in chip area
+    std::vector<Port> ports;
+    std::vector<std::size_t> served_dims;  // array dimensions (indices) one instance serves
+    MemoryType type = MemoryType::Sram;    // kept consistent with is_dram by the loader
+    MemoryDerived derived{};
+
+    bool operator==(const Memory&) const = default;
+
+    bool holds(Operand operand) const;
+    // The port allocated to (operand, direction); nullptr when none.
+    const Port* port_for(Operand operand, Direction direction) const;
+};
+
+// One array dimension's unrolling: a list of (loop dimension, factor); several = mixed unrolling.
+struct Unrolling {
+    std::vector<std::pair<Dim, int>> loops;
+    bool operator==(const Unrolling&) const = default;
+};
+
+// The spatial dataflow: one unrolling per array dimension, per operator class.
+struct Dataflow {
+    std::vector<Unrolling> per_dim;  // indexed like ArrayDims; empty = search ("auto")
+    bool automatic() const { return per_dim.empty(); }
+    bool operator==(const Dataflow&) const = default;
+};
+
+// Which dataflow entry applies to a layer kind.
+enum class OpClass { Default, Depthwise, Pooling, Elementwise };
+OpClass op_class(workload::OpKind kind);
+std::string_view to_string(OpClass op_class);
+
+struct OperationalArray {
+    std::vector<std::string> dim_names;  // "D1", "D2", ...
+    std::vector<int> dim_sizes;
+    double mac_energy_pj = 0;
+    double mac_area_um2 = 0;
+    int precision_bits = 8;
+    bool mac_energy_derived = false;  // from data/technology/mac.csv (key omitted in the TOML)
+    bool mac_area_derived = false;
+
+    bool operator==(const OperationalArray&) const = default;
+    long total_units() const;
+    std::optional<std::size_t> dim_index(const std::string& name) const;
+};
+
+struct Accelerator {
+    std::string name;
+    std::string description;
+    double frequency_mhz = 1000;
+    int technology_nm = 28;
+    std::vector<std::string> assumptions;  // stated in the preset and echoed in outputs
+
+    OperationalArray array;
+    std::vector<Memory> memories;  // bottom-up: a memory's operands are served by the ones above it
+    std::array<Dataflow, 4> dataflows;  // indexed by OpClass; Default is the fallback
+    std::array<bool, 4> dataflow_given{};  // whether the preset states the OpClass entry itself
+
+    bool operator==(const Accelerator&) const = default;
+
+    // The dataflow used for a layer kind, and whether it fell back to the default entry.
+    const Dataflow& dataflow_for(workload::OpKind kind, bool* fell_back = nullptr) const;
+
+    // Memory indices holding `operand`, bottom-up (the operand's hierarchy).
+    std::vector<std::size_t> hierarchy(Operand operand) const;
+    // Physical copies of a memory: product of the array dims it does not serve.
+    long instances(std::size_t memory) const;
+
+    double array_area_mm2() const;
+    // Chip area: MAC array + every on-chip memory instance times its replication. DRAM excluded.
+    double area_mm2() const;
+    double on_chip_bits() const;
+    long peak_macs_per_cycle() const { return array.total_units(); }
+};
+
+}  // namespace elaa::hardware

@@ -1,0 +1,388 @@
+#include "mapping/search.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "cost/evaluate.hpp"
+
+namespace elaa::mapping {
+
+std::string_view to_string(Objective objective) {
+    switch (objective) {
+        case Objective::Latency: return "latency";
+        case Objective::Energy: return "energy";
+        case Objective::Edp: return "edp";
+    }
+    return "?";
+}
+
+std::string_view to_string(SearchSpace space) { return space == SearchSpace::Loma ? "loma" : "full"; }
+
+bool parse_objective(std::string_view text, Objective& out) {
+    for (auto o : {Objective::Latency, Objective::Energy, Objective::Edp})
+        if (to_string(o) == text) {
+            out = o;
+            return true;
+        }
+    return false;
+}
+
+bool parse_search_space(std::string_view text, SearchSpace& out) {
+    for (auto s : {SearchSpace::Loma, SearchSpace::Full})
+        if (to_string(s) == text) {
+            out = s;
+            return true;
+        }
+    return false;
+}
+
+bool better(const cost::LayerCost& a, const cost::LayerCost& b, Objective objective) {
+    const double ea = a.energy_pj(), eb = b.energy_pj(), la = a.latency_cycles(), lb = b.latency_cycles();
+    switch (objective) {
+        case Objective::Latency: return la < lb || (la == lb && ea < eb);
+        case Objective::Energy: return ea < eb || (ea == eb && la < lb);
+        case Objective::Edp: {
+            const double pa = ea * la, pb = eb * lb;
+            return pa < pb || (pa == pb && la < lb);
+        }
+    }
+    return false;
+}
+
+namespace {
+
+using workload::Layer;
+
+// Loop dims in the order ZigZag lists a layer's dimensions; it decides which dimension's factors
+// are merged first when two have equally many.
+std::vector<Dim> dimension_order(const Layer& layer) {
+    using workload::OpKind;
+    if (layer.kind == OpKind::Gemm || layer.kind == OpKind::MatMul)
+        return {Dim::C, Dim::B, Dim::K, Dim::G, Dim::OX, Dim::OY, Dim::FX, Dim::FY};
+    return {Dim::B, Dim::K, Dim::G, Dim::OX, Dim::OY, Dim::C, Dim::FX, Dim::FY};
+}
+
+std::vector<std::int64_t> prime_factors(std::int64_t n) {
+    std::vector<std::int64_t> out;
+    for (std::int64_t p = 2; p * p <= n; ++p)
+        while (n % p == 0) {
+            out.push_back(p);
+            n /= p;
+        }
+    if (n > 1) out.push_back(n);
+    return out;
+}
+
+// The loop prime factors of the temporal bounds, merged until at most `limit` remain (never fewer
+// than one per dimension): repeatedly, the dimension with most factors multiplies its two smallest.
+std::vector<Loop> loop_prime_factors(const Layer& layer, const SpatialMapping& spatial, std::size_t limit) {
+    const auto bounds = temporal_loops(layer, spatial);
+    std::vector<std::pair<Dim, std::vector<std::int64_t>>> per_dim;
+    for (Dim dim : dimension_order(layer))
+        for (const auto& loop : bounds)
+            if (loop.dim == dim) per_dim.emplace_back(dim, prime_factors(loop.size));
+    limit = std::max(limit, per_dim.size());
+    auto count = [&] {
+        std::size_t n = 0;
+        for (const auto& [dim, factors] : per_dim) n += factors.size();
+        return n;
+    };
+    while (count() > limit) {
+        auto most = per_dim.begin();
+        for (auto it = per_dim.begin(); it != per_dim.end(); ++it)
+            if (it->second.size() > most->second.size()) most = it;
+        auto& f = most->second;  // sorted ascending
+        const std::int64_t merged = f[0] * f[1];
+        f.erase(f.begin(), f.begin() + 2);
+        f.insert(std::upper_bound(f.begin(), f.end(), merged), merged);
+    }
+    std::vector<Loop> lpfs;
+    for (const auto& [dim, factors] : per_dim)
+        for (auto p : factors) lpfs.push_back({dim, p});
+    return lpfs;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bottom-up memory allocation of one loop order (LOMA's allocator).
+
+struct OperandState {
+    Operand op;
+    std::vector<std::size_t> memories;           // hierarchy
+    std::vector<std::vector<std::pair<Dim, double>>> spatial;  // entry per level (+ top)
+    std::array<double, 8> allocated{};           // product of allocated loops per Dim (incl. spatial)
+    std::size_t next = 0;                        // first unallocated loop of the order
+    std::size_t level = 0;                       // next memory level to fill
+};
+
+double extent(double a_in, double b_in, int sa, int sb, std::int64_t total) {
+    const double a = std::trunc(a_in), b = std::trunc(b_in);
+    const int g = std::gcd(sa, sb);
+    const double size = a * b - std::max(0.0, b - static_cast<double>(sa / g)) * (a - static_cast<double>(sb / g));
+    return std::min(static_cast<double>(total), size);
+}
+
+// Elements of an operand's tile spanned by the given per-dim loop products.
+double tile_elements(const Layer& layer, Operand op, const std::array<double, 8>& dims) {
+    auto at = [&](Dim d) { return dims[static_cast<std::size_t>(d)]; };
+    double elems = 1;
+    for (Dim d : workload::kAllDims) {
+        const auto r = layer.relevance(op, d);
+        if (r == workload::Relevance::Relevant) elems *= at(d);
+    }
+    if (op == Operand::I) {
+        elems *= extent(at(Dim::OY), at(Dim::FY), layer.stride_y, layer.dilation_y, layer.in_h);
+        elems *= extent(at(Dim::OX), at(Dim::FX), layer.stride_x, layer.dilation_x, layer.in_w);
+    }
+    return elems;
+}
+
+std::vector<std::vector<std::pair<Dim, double>>> spatial_levels(const hardware::Accelerator& acc,
+                                                                const std::vector<std::size_t>& memories,
+                                                                const SpatialMapping& spatial) {
+    std::vector<std::vector<std::pair<Dim, double>>> entries(memories.size() + 1);
+    std::vector<bool> taken(acc.array.dim_sizes.size(), false);
+    auto add = [&](std::size_t entry, std::size_t d) {
+        taken[d] = true;
+        if (d < spatial.per_array_dim.size())
+            for (const auto& loop : spatial.per_array_dim[d]) entries[entry].emplace_back(loop.dim, loop.factor);
+    };
+    for (std::size_t m = 0; m < memories.size(); ++m)
+        for (std::size_t d : acc.memories[memories[m]].served_dims)
+            if (d < taken.size() && !taken[d]) add(m, d);
+    for (std::size_t d = 0; d < taken.size(); ++d)
+        if (!taken[d]) add(memories.size(), d);
+    return entries;
+}
+
+class Allocator {
+public:
+    Allocator(const Layer& layer, const hardware::Accelerator& acc, const SpatialMapping& spatial,
+              std::vector<Operand> operands)
+        : layer_(layer), acc_(acc), operands_(std::move(operands)) {
+        for (Operand op : operands_) {
+            OperandState s;
+            s.op = op;
+            s.memories = acc.hierarchy(op);
+            s.spatial = spatial_levels(acc, s.memories, spatial);
+            states_.push_back(s);
+        }
+    }
+
+    // Allocates `order` (innermost first). `alternative` picks, at memory `alt_memory`, the second-best
+    // feasible combination instead of the best. Returns false when some memory cannot hold even the
+    // loops already below it.
+    bool run(const std::vector<Loop>& order, TemporalMapping& out, std::size_t alt_memory = SIZE_MAX) {
+        for (auto& s : states_) {
+            s.allocated.fill(1.0);
+            s.next = 0;
+            s.level = 0;
+            for (const auto& [dim, f] : s.spatial[0]) s.allocated[static_cast<std::size_t>(dim)] *= f;
+            out.of(s.op).assign(s.memories.size(), {});
+        }
+        for (std::size_t mem = 0; mem < acc_.memories.size(); ++mem)
+            if (!allocate(mem, order, out, mem == alt_memory)) return false;
+        return true;
+    }
+
+private:
+    int precision(const OperandState& s, const std::vector<Loop>& order) const {
+        if (s.op != Operand::O) return s.op == Operand::W ? layer_.precision.w_bits : layer_.precision.i_bits;
+        // Partial sums while a reduction loop (temporal or spatial) is still above this level.
+        auto reduces = [&](Dim d) { return layer_.relevance(Operand::O, d) == workload::Relevance::Irrelevant && layer_.bound(d) > 1; };
+        for (std::size_t e = s.level + 1; e < s.spatial.size(); ++e)
+            for (const auto& [dim, f] : s.spatial[e])
+                if (reduces(dim)) return layer_.precision.psum_bits;
+        for (std::size_t i = s.next; i < order.size(); ++i)
+            if (reduces(order[i].dim)) return layer_.precision.psum_bits;
+        return layer_.precision.o_bits;
+    }
+
+    bool allocate(std::size_t mem, const std::vector<Loop>& order, TemporalMapping& out, bool take_second) {
+        const auto& memory = acc_.memories[mem];
+        // In the memory's own operand order: it decides which combination wins a tie.
+        std::vector<OperandState*> here;
+        for (Operand op : memory.operands)
+            for (auto& s : states_)
+                if (s.op == op && s.level < s.memories.size() && s.memories[s.level] == mem) here.push_back(&s);
+        if (here.empty()) return true;
+        const double capacity = memory.size_bits;
+
+        // Per operand: tile size and traffic to the level above for each prefix length.
+        struct Choice {
+            std::vector<double> size, traffic;
+            std::size_t offset = 0;
+        };
+        std::vector<Choice> choices(here.size());
+        for (std::size_t k = 0; k < here.size(); ++k) {
+            OperandState& s = *here[k];
+            const int bits = precision(s, order);
+            auto dims = s.allocated;
+            Choice& c = choices[k];
+            for (std::size_t i = s.next; i <= order.size(); ++i) {
+                if (i > s.next) dims[static_cast<std::size_t>(order[i - 1].dim)] *= static_cast<double>(order[i - 1].size);
+                const double size = tile_elements(layer_, s.op, dims) * bits;
+                if (size > capacity) {
+                    if (i == s.next) return false;  // cannot hold even what lies below
+                    break;
+                }
+                double remaining = 1;
+                for (std::size_t j = i; j < order.size(); ++j) remaining *= static_cast<double>(order[j].size);
+                c.size.push_back(size);
+                c.traffic.push_back(remaining * size);
+            }
+            const bool top = s.level + 1 == s.memories.size();
+            if (top) {
+                if (s.next + c.size.size() - 1 != order.size()) return false;  // top must hold everything
+                c.offset = c.size.size() - 1;
+                c.size = {c.size.back()};
+                c.traffic = {0.0};
+            }
+        }
+        // Best (and second-best) combination minimising traffic within capacity; ties go to the
+        // later combination, as in ZigZag.
+        std::size_t combos = 1;
+        for (const auto& c : choices) combos *= c.size.size();
+        double best = INFINITY, second = INFINITY;
+        std::size_t best_i = SIZE_MAX, second_i = SIZE_MAX;
+        for (std::size_t i = 0; i < combos; ++i) {
+            double size = 0, traffic = 0;
+            std::size_t rest = i;
+            for (std::size_t k = here.size(); k-- > 0;) {
+                const std::size_t idx = rest % choices[k].size.size();
+                rest /= choices[k].size.size();
+                size += choices[k].size[idx];
+                traffic += choices[k].traffic[idx];
+            }
+            if (size > capacity) {
+                if (i == 0) return false;
+                continue;
+            }
+            if (traffic <= best) {
+                second = best;
+                second_i = best_i;
+                best = traffic;
+                best_i = i;
+            } else if (traffic <= second) {
+                second = traffic;
+                second_i = i;
+            }
+        }
+        std::size_t pick = best_i;
+        if (take_second && second_i != SIZE_MAX) pick = second_i;
+        if (pick == SIZE_MAX) return false;
+        std::size_t rest = pick;
+        std::vector<std::size_t> idx(here.size());
+        for (std::size_t k = here.size(); k-- > 0;) {
+            idx[k] = rest % choices[k].size.size();
+            rest /= choices[k].size.size();
+        }
+        for (std::size_t k = 0; k < here.size(); ++k) {
+            OperandState& s = *here[k];
+            const std::size_t take = idx[k] + choices[k].offset;
+            auto& level = out.of(s.op)[s.level];
+            for (std::size_t j = s.next; j < s.next + take; ++j) {
+                level.push_back(order[j]);
+                s.allocated[static_cast<std::size_t>(order[j].dim)] *= static_cast<double>(order[j].size);
+            }
+            s.next += take;
+            ++s.level;
+            for (const auto& [dim, f] : s.spatial[s.level]) s.allocated[static_cast<std::size_t>(dim)] *= f;
+        }
+        return true;
+    }
+
+    const Layer& layer_;
+    const hardware::Accelerator& acc_;
+    std::vector<Operand> operands_;
+    std::vector<OperandState> states_;
+};
+
+std::vector<Operand> layer_operands(const Layer& layer) {
+    std::vector<Operand> ops;
+    for (Operand op : kOperands)
+        if (layer.has_operand(op)) ops.push_back(op);
+    return ops;
+}
+
+std::size_t distinct_orderings(const std::vector<Loop>& lpfs) {
+    // n! / prod(multiplicity!) without overflow for our sizes (n <= 12).
+    std::vector<Loop> sorted = lpfs;
+    double n = 1;
+    for (std::size_t i = 2; i <= sorted.size(); ++i) n *= static_cast<double>(i);
+    std::sort(sorted.begin(), sorted.end(), [](const Loop& a, const Loop& b) {
+        return std::pair(a.dim, a.size) < std::pair(b.dim, b.size);
+    });
+    for (std::size_t i = 0; i < sorted.size();) {
+        std::size_t j = i;
+        while (j < sorted.size() && sorted[j] == sorted[i]) ++j;
+        for (std::size_t k = 2; k <= j - i; ++k) n /= static_cast<double>(k);
+        i = j;
+    }
+    return static_cast<std::size_t>(n);
+}
+
+bool loop_less(const Loop& a, const Loop& b) { return std::pair(a.dim, a.size) < std::pair(b.dim, b.size); }
+
+// Evaluates every distinct order of `lpfs` (lexicographic), keeping the best mapping.
+void explore(const Layer& layer, const hardware::Accelerator& acc, const SpatialMapping& spatial,
+             std::vector<Loop> lpfs, bool alternatives, Objective objective, SearchResult& result, bool& found) {
+    Allocator allocator(layer, acc, spatial, layer_operands(layer));
+    std::sort(lpfs.begin(), lpfs.end(), loop_less);
+    Mapping candidate;
+    candidate.spatial = spatial;
+    do {
+        ++result.orderings;
+        const std::size_t variants = alternatives ? acc.memories.size() + 1 : 1;
+        for (std::size_t v = 0; v < variants; ++v) {
+            const std::size_t alt = v == 0 ? SIZE_MAX : v - 1;
+            if (!allocator.run(lpfs, candidate.temporal, alt)) continue;
+            if (v > 0 && candidate == result.mapping) continue;
+            cost::LayerCost cost;
+            try {
+                cost = cost::evaluate(layer, acc, candidate);
+            } catch (const cost::MappingError&) {
+                continue;
+            }
+            ++result.evaluations;
+            if (!found || better(cost, result.cost, objective)) {
+                result.cost = cost;
+                result.mapping = candidate;
+                found = true;
+            }
+        }
+    } while (std::next_permutation(lpfs.begin(), lpfs.end(), loop_less));
+}
+
+}  // namespace
+
+SearchResult search(const workload::Layer& layer, const hardware::Accelerator& acc, const SearchOptions& options) {
+    const SpatialMapping spatial = resolve_spatial(layer, acc, acc.dataflow_for(layer.kind));
+    SearchResult result;
+    bool found = false;
+
+    // ZigZag's LOMA space (lpf_limit 6).
+    const auto loma_lpfs = loop_prime_factors(layer, spatial, 6);
+    if (options.space == SearchSpace::Loma) {
+        explore(layer, acc, spatial, loma_lpfs, false, options.objective, result, found);
+    } else {
+        // The full space: finer factors (limit 8) with alternative allocations. It contains the loma
+        // orderings' mappings too (evaluated first), so it is never worse.
+        explore(layer, acc, spatial, loma_lpfs, true, options.objective, result, found);
+        const auto fine = loop_prime_factors(layer, spatial, 8);
+        if (distinct_orderings(fine) > options.max_orderings) {
+            result.fell_back_to_loma = true;
+        } else if (fine.size() > loma_lpfs.size()) {
+            explore(layer, acc, spatial, fine, false, options.objective, result, found);
+        }
+    }
+    if (!found) {
+        // Name the memory that cannot hold the smallest tile.
+        throw cost::MappingError("layer '" + layer.name + "' does not fit accelerator '" + acc.name +
+                                 "': no loop order gives tiles that fit every memory (the smallest tile of some "
+                                 "operand exceeds its innermost memory under this spatial unrolling)");
+    }
+    return result;
+}
+
+}  // namespace elaa::mapping

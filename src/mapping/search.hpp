@@ -1,0 +1,55 @@
+// Temporal mapping search: which loop order, and which memory level keeps each operand's tile while
+// each loop iterates. The spatial unrolling comes from the accelerator's dataflow.
+//
+// `loma` is ZigZag's LOMA space (Symons et al., "LOMA: Fast Auto-Scheduling on DNN Accelerators
+// through Loop-Order-based Memory Allocation", AICAS 2021): the temporal loop bounds are split into
+// prime factors, merged down to at most `lpf_limit` factors, every distinct order of them is
+// allocated bottom-up to the memories (each memory greedily takes, per operand, the prefix of the
+// remaining loops that minimises traffic to the level above within its capacity), and each
+// resulting mapping is evaluated with the cost model.
+//
+// `full` evaluates every mapping `loma` evaluates and more: a higher factor limit (finer tiling
+// choices) and, per memory, the second-best allocation as well (the greedy rule is not always
+// optimal for the whole hierarchy). It is never worse than `loma` on the chosen objective.
+#pragma once
+
+#include <optional>
+
+#include "cost/layer_cost.hpp"
+#include "mapping/mapping.hpp"
+
+namespace elaa::mapping {
+
+enum class Objective { Latency, Energy, Edp };
+enum class SearchSpace { Loma, Full };
+
+std::string_view to_string(Objective objective);
+std::string_view to_string(SearchSpace space);
+bool parse_objective(std::string_view text, Objective& out);
+bool parse_search_space(std::string_view text, SearchSpace& out);
+
+struct SearchOptions {
+    Objective objective = Objective::Latency;
+    SearchSpace space = SearchSpace::Full;
+    // Orderings evaluated at most per layer; a larger space is cut to the `loma` space for that
+    // layer (flagged in the result) so that no input can make the search run for hours.
+    std::size_t max_orderings = 200000;
+};
+
+struct SearchResult {
+    Mapping mapping;
+    cost::LayerCost cost;
+    std::size_t orderings = 0;       // loop orders considered
+    std::size_t evaluations = 0;     // mappings evaluated with the cost model
+    bool fell_back_to_loma = false;  // the full space was too large for this layer
+};
+
+// Whether `a` is better than `b` under `objective` (ties broken by the other metric).
+bool better(const cost::LayerCost& a, const cost::LayerCost& b, Objective objective);
+
+// Searches the temporal mapping of `layer` under the accelerator's dataflow for its kind. Throws
+// cost::MappingError when no mapping fits (e.g. the smallest tile exceeds a memory), naming the
+// layer and the memory.
+SearchResult search(const workload::Layer& layer, const hardware::Accelerator& acc, const SearchOptions& options);
+
+}  // namespace elaa::mapping

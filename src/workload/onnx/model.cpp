@@ -1,0 +1,233 @@
+#include "workload/onnx/model.hpp"
+
+#include <onnx/defs/schema.h>
+#include <onnx/shape_inference/implementation.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <set>
+#include <system_error>
+
+#include "util/error.hpp"
+
+namespace elaa::workload::onnx_import {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+[[noreturn]] void fail(const fs::path& file, const std::string& what) {
+    throw InputError(file.string() + ": " + what);
+}
+
+std::string read_bytes(const fs::path& file) {
+    std::error_code ec;
+    const auto status = fs::status(file, ec);
+    if (!fs::exists(status)) fail(file, "cannot read the ONNX model: no such file");
+    if (fs::is_directory(status)) fail(file, "is a directory, expected an ONNX model file (.onnx)");
+    std::ifstream in(file, std::ios::binary);
+    if (!in) fail(file, std::string("cannot read the ONNX model: ") + std::strerror(errno));
+    std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    if (in.bad()) fail(file, "cannot read the ONNX model: read error");
+    return bytes;
+}
+
+}  // namespace
+
+onnx::ModelProto load_model(const fs::path& file) {
+    const std::string bytes = read_bytes(file);
+    if (bytes.empty()) fail(file, "the file is empty, expected an ONNX model (a serialized onnx.ModelProto)");
+    onnx::ModelProto model;
+    // Parsing only reads the protobuf: initializers stored in external files stay unread, which is
+    // why the ONNX checker (that wants their data) is never run.
+    if (!model.ParseFromString(bytes))
+        fail(file, "not a valid ONNX model: the bytes do not parse as an onnx.ModelProto (truncated file, or not "
+                   "an ONNX file)");
+    // Arbitrary bytes sometimes parse as a protobuf of unknown fields; every ONNX writer sets these.
+    if (!model.has_ir_version())
+        fail(file, "not an ONNX model: no ir_version field (expected a serialized onnx.ModelProto)");
+    if (!model.has_graph())
+        fail(file, "the ONNX model has no graph (expected a ModelProto whose graph holds the network's nodes)");
+    if (model.graph().node_size() == 0)
+        fail(file, "the ONNX model's graph has no nodes (expected the network's operators)");
+    return model;
+}
+
+namespace {
+
+std::set<std::string> initializer_names(const onnx::GraphProto& graph) {
+    std::set<std::string> names;
+    for (const auto& init : graph.initializer()) names.insert(init.name());
+    return names;
+}
+
+onnx::TensorShapeProto* mutable_shape(onnx::ValueInfoProto& value) {
+    if (!value.type().has_tensor_type() || !value.type().tensor_type().has_shape()) return nullptr;
+    return value.mutable_type()->mutable_tensor_type()->mutable_shape();
+}
+
+void bind_symbols(onnx::ValueInfoProto& value, const std::set<std::string>& symbols, std::int64_t batch) {
+    auto* shape = mutable_shape(value);
+    if (!shape) return;
+    for (auto& dim : *shape->mutable_dim())
+        if (dim.has_dim_param() && symbols.count(dim.dim_param())) dim.set_dim_value(batch);
+}
+
+}  // namespace
+
+void bind_symbolic_batch(onnx::GraphProto& graph, std::int64_t batch) {
+    const auto initializers = initializer_names(graph);
+    std::set<std::string> symbols;
+    for (auto& input : *graph.mutable_input()) {
+        if (initializers.count(input.name())) continue;
+        auto* shape = mutable_shape(input);
+        if (!shape || shape->dim_size() == 0) continue;
+        auto* first = shape->mutable_dim(0);
+        if (first->has_dim_value()) continue;
+        if (first->has_dim_param()) symbols.insert(first->dim_param());
+        first->set_dim_value(batch);
+    }
+    if (symbols.empty()) return;
+    // A symbol names one value throughout the graph, so "N" in value_info is the same batch.
+    for (auto& value : *graph.mutable_input()) bind_symbols(value, symbols, batch);
+    for (auto& value : *graph.mutable_output()) bind_symbols(value, symbols, batch);
+    for (auto& value : *graph.mutable_value_info()) bind_symbols(value, symbols, batch);
+}
+
+namespace {
+
+std::optional<std::string> run_inference(onnx::ModelProto& model) {
+    // error_mode 0: a node whose shape cannot be inferred keeps its declared shapes instead of
+    // aborting; data propagation lets Reshape targets computed by Shape/Gather/Concat resolve.
+    const onnx::ShapeInferenceOptions options{/*check_type=*/false, /*error_mode=*/0, /*data_prop=*/true};
+    try {
+        onnx::shape_inference::InferShapes(model, onnx::OpSchemaRegistry::Instance(), options);
+    } catch (const std::exception& e) {
+        return std::string(e.what());
+    }
+    return std::nullopt;
+}
+
+bool has_shape(const onnx::ValueInfoProto& value) {
+    return value.type().has_tensor_type() && value.type().tensor_type().has_shape();
+}
+
+// Adds to `graph` the shapes `inferred` knows and `graph` does not declare.
+void adopt_missing_shapes(onnx::GraphProto& graph, const onnx::GraphProto& inferred) {
+    std::set<std::string> declared;
+    for (const auto& value : graph.input()) declared.insert(value.name());
+    for (const auto& value : graph.value_info()) declared.insert(value.name());
+    for (int i = 0; i < graph.output_size() && i < inferred.output_size(); ++i)
+        if (!has_shape(graph.output(i)) && has_shape(inferred.output(i)))
+            *graph.mutable_output(i)->mutable_type() = inferred.output(i).type();
+    for (const auto& value : inferred.value_info())
+        if (!declared.count(value.name())) *graph.add_value_info() = value;
+}
+
+}  // namespace
+
+std::optional<std::string> infer_shapes(onnx::ModelProto& model) {
+    onnx::ModelProto fallback = model;
+    const auto error = run_inference(model);
+    if (!error) return std::nullopt;
+    // Inference aborts as a whole when a declared shape contradicts ONNX's rules, typically a
+    // PyTorch ceil_mode pool (PyTorch drops a last window that starts in the padding, ONNX 1.12
+    // does not). Infer again without the declarations and keep them where they exist.
+    fallback.mutable_graph()->clear_value_info();
+    for (auto& output : *fallback.mutable_graph()->mutable_output())
+        if (has_shape(output)) output.mutable_type()->mutable_tensor_type()->clear_shape();
+    if (!run_inference(fallback)) adopt_missing_shapes(*model.mutable_graph(), fallback.graph());
+    return error;
+}
+
+std::int64_t element_count(const std::vector<std::int64_t>& dims) {
+    std::int64_t n = 1;
+    for (auto d : dims) n *= d;
+    return n;
+}
+
+namespace {
+
+// The value of a Constant node, whichever of its attributes holds it.
+std::optional<TensorInfo> constant_value(const onnx::AttributeProto& attr) {
+    TensorInfo info;
+    info.known = true;
+    info.constant = true;
+    const std::string& kind = attr.name();
+    if (kind == "value") {
+        info.dims.assign(attr.t().dims().begin(), attr.t().dims().end());
+        info.elem_type = attr.t().data_type();
+    } else if (kind == "sparse_value") {
+        info.dims.assign(attr.sparse_tensor().dims().begin(), attr.sparse_tensor().dims().end());
+    } else if (kind == "value_ints" || kind == "value_int") {
+        info.elem_type = onnx::TensorProto_DataType_INT64;
+        if (kind == "value_ints") info.dims = {attr.ints_size()};
+    } else if (kind == "value_floats" || kind == "value_float") {
+        info.elem_type = onnx::TensorProto_DataType_FLOAT;
+        if (kind == "value_floats") info.dims = {attr.floats_size()};
+    } else if (kind == "value_strings" || kind == "value_string") {
+        if (kind == "value_strings") info.dims = {attr.strings_size()};
+    } else {
+        return std::nullopt;
+    }
+    return info;  // the scalar forms keep dims empty
+}
+
+}  // namespace
+
+ShapeTable::ShapeTable(const onnx::GraphProto& graph) {
+    for (const auto& value : graph.input()) declare(value);
+    for (const auto& value : graph.output()) declare(value);
+    for (const auto& value : graph.value_info()) declare(value);
+    const auto initializers = initializer_names(graph);
+    for (const auto& init : graph.initializer()) constant(init.name(), init, true);
+    for (const auto& input : graph.input())
+        if (!initializers.count(input.name())) {
+            primary_input_ = input.name();
+            break;
+        }
+
+    for (const auto& node : graph.node()) {
+        if (node.op_type() != "Constant" || !node.domain().empty() || node.output_size() != 1) continue;
+        for (const auto& attr : node.attribute())
+            if (auto info = constant_value(attr)) {
+                tensors_[node.output(0)] = std::move(*info);
+                break;
+            }
+    }
+}
+
+void ShapeTable::declare(const onnx::ValueInfoProto& value) {
+    if (!value.type().has_tensor_type()) return;
+    const auto& type = value.type().tensor_type();
+    TensorInfo& info = tensors_[value.name()];
+    if (type.has_elem_type()) info.elem_type = type.elem_type();
+    if (!type.has_shape() || info.known) return;
+    std::vector<std::int64_t> dims;
+    for (const auto& dim : type.shape().dim()) {
+        if (!dim.has_dim_value() || dim.dim_value() < 0) return;  // symbolic or unknown: not fixed
+        dims.push_back(dim.dim_value());
+    }
+    info.dims = std::move(dims);
+    info.known = true;
+}
+
+void ShapeTable::constant(const std::string& name, const onnx::TensorProto& tensor, bool initializer) {
+    TensorInfo& info = tensors_[name];
+    // Dims are always stored with the tensor, even when its data lives in an external file.
+    info.dims.assign(tensor.dims().begin(), tensor.dims().end());
+    info.known = true;
+    info.constant = true;
+    info.initializer = initializer;
+    if (tensor.has_data_type()) info.elem_type = tensor.data_type();
+}
+
+const TensorInfo& ShapeTable::operator[](const std::string& name) const {
+    static const TensorInfo unknown;
+    const auto it = tensors_.find(name);
+    return it == tensors_.end() ? unknown : it->second;
+}
+
+}  // namespace elaa::workload::onnx_import

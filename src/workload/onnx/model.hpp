@@ -1,0 +1,61 @@
+// Reading an ONNX file into its protobuf model and knowing the shape of every tensor in its graph.
+// Internal to the ONNX importer (this header pulls in the ONNX protobuf classes).
+#pragma once
+
+#include <onnx/onnx_pb.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace elaa::workload::onnx_import {
+
+// Parses `file` as an onnx.ModelProto without touching external weight data. Throws InputError
+// (message starting with the path) when the file is missing, empty, not a protobuf or has no graph.
+onnx::ModelProto load_model(const std::filesystem::path& file);
+
+// Gives a symbolic batch dimension of the graph inputs a value, everywhere that symbol appears, so
+// that shape inference can derive fixed shapes.
+void bind_symbolic_batch(onnx::GraphProto& graph, std::int64_t batch);
+
+// Runs ONNX shape inference, adding the derived shapes to the graph's value_info. Node-level
+// failures are tolerated (the declared shapes remain). If inference aborts because a declared shape
+// contradicts ONNX's rules, the shapes the model does not declare come from inference without the
+// declarations; returns that error.
+std::optional<std::string> infer_shapes(onnx::ModelProto& model);
+
+struct TensorInfo {
+    std::vector<std::int64_t> dims;  // empty with known = true is a scalar
+    bool known = false;              // every dimension has a fixed value
+    int elem_type = 0;               // onnx::TensorProto_DataType, 0 if unknown
+    bool constant = false;           // an initializer or the output of a Constant node
+    bool initializer = false;        // stored in the graph's initializers (trainable, by convention)
+};
+
+std::int64_t element_count(const std::vector<std::int64_t>& dims);
+
+// What the model says about each tensor: graph inputs/outputs, value_info (declared and inferred),
+// initializer dims and Constant nodes' values.
+class ShapeTable {
+public:
+    explicit ShapeTable(const onnx::GraphProto& graph);
+
+    // The tensor's information; a default (unknown) one for names the graph never describes.
+    const TensorInfo& operator[](const std::string& name) const;
+    bool is_constant(const std::string& name) const { return (*this)[name].constant; }
+
+    // The graph's first input that is not an initializer (the image), if any.
+    const std::string& primary_input() const { return primary_input_; }
+
+private:
+    void declare(const onnx::ValueInfoProto& value);
+    void constant(const std::string& name, const onnx::TensorProto& tensor, bool initializer);
+
+    std::map<std::string, TensorInfo> tensors_;
+    std::string primary_input_;
+};
+
+}  // namespace elaa::workload::onnx_import
