@@ -1,16 +1,19 @@
 # elaa_embed_data(OUT_CPP FILE...) writes a C++ source that defines elaa::embedded_file() over the
-# given files (paths relative to ${PROJECT_SOURCE_DIR}/data). Re-runs when any file changes.
+# given files (paths relative to ${PROJECT_SOURCE_DIR}; a leading "data/" is dropped from the key,
+# so data/accuracy/x.csv is "accuracy/x.csv" and configs/arch/y.toml stays "configs/arch/y.toml").
+# Re-runs when any file changes.
 function(elaa_embed_data out_cpp)
   set(entries "")
   set(index 0)
   foreach(rel IN LISTS ARGN)
-    set(path "${PROJECT_SOURCE_DIR}/data/${rel}")
+    set(path "${PROJECT_SOURCE_DIR}/${rel}")
+    string(REGEX REPLACE "^data/" "" key "${rel}")
     set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${path}")
     file(READ "${path}" content HEX)
     # Hex bytes avoid any escaping problem and raw-string length limits.
     string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${content}")
     string(APPEND entries "const unsigned char kData${index}[] = {${bytes} 0};\n")
-    list(APPEND table "{\"${rel}\", {reinterpret_cast<const char*>(kData${index}), sizeof(kData${index}) - 1}}")
+    list(APPEND table "{\"${key}\", {reinterpret_cast<const char*>(kData${index}), sizeof(kData${index}) - 1}}")
     math(EXPR index "${index} + 1")
   endforeach()
   list(JOIN table ",\n    " table_text)

@@ -2,9 +2,21 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <functional>
 #include <iostream>
 
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
 #include "accuracy/accuracy.hpp"
+#include "cost/evaluate.hpp"
+#include "cost/network_cost.hpp"
+#include "hardware/presets.hpp"
+#include "hardware/toml.hpp"
+#include "mapping/mapping_json.hpp"
+#include "report/arch_tables.hpp"
+#include "report/eval_report.hpp"
 #include "report/network_tables.hpp"
 #include "util/error.hpp"
 #include "workload/onnx/import.hpp"
@@ -42,6 +54,34 @@ void print_network_header(const elaa::workload::Network& net, bool csv, const st
               << accuracy_line;
 }
 
+bool ends_with(const std::string& text, std::string_view suffix) {
+    return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// A preset name, or a path to an accelerator TOML file.
+elaa::hardware::Accelerator load_arch(const std::string& arch) {
+    if (ends_with(arch, ".toml") || arch.find('/') != std::string::npos) return elaa::hardware::load_accelerator(arch);
+    return elaa::hardware::load_preset(arch);
+}
+
+// A zoo name, or a path to an ONNX file.
+elaa::workload::Network load_network(const std::string& net) {
+    if (ends_with(net, ".onnx")) return elaa::workload::import_onnx(net).network;
+    return elaa::workload::Zoo::instance().build(net);
+}
+
+// Writes to a file, or to stdout for "-".
+void write_output(const std::string& path, const std::function<void(std::ostream&)>& write) {
+    if (path == "-") {
+        write(std::cout);
+        return;
+    }
+    std::ofstream out(path);
+    if (!out) throw elaa::InputError(path + ": cannot write");
+    write(out);
+    if (!out) throw elaa::InputError(path + ": write failed");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -70,6 +110,29 @@ int main(int argc, char** argv) {
     import->add_flag("--skip-unsupported", skip_unsupported,
                      "Import the supported nodes and list the unsupported ones instead of failing");
 
+    app.add_subcommand("archs", "List the accelerator presets with array, on-chip memory, area, clock and peak MACs");
+
+    struct {
+        std::string arch, net, objective = "latency", search = "full", kinds = "conv,fc,pool,add", mapping, json, csv;
+        int batch = 1;
+        unsigned threads = 1;
+        bool leakage = false;
+    } ev;
+    auto* eval = app.add_subcommand("eval", "Energy, latency and area of a network on an accelerator, per layer and in total");
+    eval->add_option("--arch", ev.arch, "Accelerator preset (elaa archs) or TOML file")->required();
+    eval->add_option("--net", ev.net, "Zoo network (elaa nets) or .onnx file")->required();
+    eval->add_option("--objective", ev.objective, "What the mapping search minimises: latency, energy or edp")
+        ->capture_default_str();
+    eval->add_option("--search", ev.search, "Search space: loma (ZigZag's) or full (a superset)")->capture_default_str();
+    eval->add_option("--kinds", ev.kinds, "Layer kinds to cost: conv, fc, pool, add (comma-separated)")
+        ->capture_default_str();
+    eval->add_option("--batch", ev.batch, "Images per inference")->check(CLI::PositiveNumber)->capture_default_str();
+    eval->add_option("--mapping", ev.mapping, "Evaluate the mappings of an earlier --json output instead of searching");
+    eval->add_option("--threads", ev.threads, "Layers searched in parallel")->check(CLI::PositiveNumber)->capture_default_str();
+    eval->add_option("--json", ev.json, "Write the JSON report to PATH (- for stdout)");
+    eval->add_option("--csv", ev.csv, "Write the per-layer table as CSV to PATH (- for stdout)");
+    eval->add_flag("--leakage", ev.leakage, "Also report memory leakage energy (kept apart from dynamic energy)");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -83,6 +146,41 @@ int main(int argc, char** argv) {
             const auto network = elaa::workload::Zoo::instance().build(net_name);
             print_network_header(network, csv, weights);
             print(elaa::report::layer_table(network), csv);
+        } else if (app.got_subcommand("archs")) {
+            print(elaa::report::arch_table(), false);
+        } else if (*eval) {
+            elaa::cost::EvalOptions options;
+            if (!elaa::mapping::parse_objective(ev.objective, options.search.objective))
+                throw elaa::InputError("--objective: '" + ev.objective + "' is not one of latency, energy, edp");
+            if (!elaa::mapping::parse_search_space(ev.search, options.search.space))
+                throw elaa::InputError("--search: '" + ev.search + "' is not one of loma, full");
+            options.kinds.clear();
+            for (const auto& kind : CLI::detail::split(ev.kinds, ',')) {
+                elaa::cost::KindClass k;
+                if (!elaa::cost::parse_kind_class(kind, k))
+                    throw elaa::InputError("--kinds: '" + kind + "' is not one of conv, fc, pool, add");
+                options.kinds.push_back(k);
+            }
+            options.threads = ev.threads;
+            const auto acc = load_arch(ev.arch);
+            const auto network = elaa::workload::with_batch(load_network(ev.net), ev.batch);
+            if (!ev.mapping.empty()) options.given_mappings = elaa::mapping::load_mappings(ev.mapping, acc);
+            elaa::cost::NetworkCost result;
+            try {
+                result = elaa::cost::evaluate_network(network, acc, options);
+            } catch (const elaa::cost::MappingError& e) {
+                throw elaa::InputError(e.what());
+            }
+            const elaa::report::EvalContext ctx{network, acc, result, options, ev.leakage};
+            if (!ev.json.empty())
+                write_output(ev.json, [&](std::ostream& out) { out << elaa::report::eval_json(ctx).dump(1) << "\n"; });
+            if (!ev.csv.empty())
+                write_output(ev.csv, [&](std::ostream& out) { elaa::report::eval_layer_table(ctx).write_csv(out); });
+            if (ev.json != "-" && ev.csv != "-") {
+                elaa::report::eval_layer_table(ctx).write_text(std::cout);
+                std::cout << "\n";
+                elaa::report::write_eval_summary(std::cout, ctx);
+            }
         } else if (*import) {
             elaa::workload::OnnxImportOptions options;
             options.skip_unsupported = skip_unsupported;

@@ -1,6 +1,7 @@
 #include "hardware/accelerator.hpp"
 
 #include <algorithm>
+#include <cstdio>
 
 namespace elaa::hardware {
 
@@ -119,6 +120,58 @@ double Accelerator::on_chip_bits() const {
     for (std::size_t m = 0; m < memories.size(); ++m)
         if (!memories[m].is_dram) bits += memories[m].size_bits * static_cast<double>(instances(m));
     return bits;
+}
+
+}  // namespace elaa::hardware
+
+namespace elaa::hardware {
+
+std::string fingerprint(const Accelerator& acc) {
+    std::string out;
+    auto num = [&](double v) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%.17g,", v);
+        out += buf;
+    };
+    out += "array:";
+    for (int s : acc.array.dim_sizes) num(s);
+    num(acc.array.mac_energy_pj);
+    num(acc.array.precision_bits);
+    num(acc.frequency_mhz);
+    for (const auto& m : acc.memories) {
+        out += "|mem:";
+        num(m.size_bits);
+        for (auto op : m.operands) out += workload::to_string(op);
+        out += ';';
+        num(m.r_energy_pj);
+        num(m.w_energy_pj);
+        out += m.is_dram ? "dram;" : "chip;";
+        for (auto d : m.served_dims) num(static_cast<double>(d));
+        for (const auto& p : m.ports) {
+            out += "port:";
+            out += to_string(p.type);
+            num(p.bw_min_bits);
+            num(p.bw_max_bits);
+            for (const auto& u : p.uses) {
+                out += workload::to_string(u.operand);
+                out += to_string(u.direction);
+                out += ',';
+            }
+        }
+    }
+    for (std::size_t c = 0; c < acc.dataflows.size(); ++c) {
+        out += "|df";
+        out += acc.dataflow_given[c] ? '1' : '0';
+        for (const auto& u : acc.dataflows[c].per_dim) {
+            out += '[';
+            for (const auto& [dim, f] : u.loops) {
+                out += workload::to_string(dim);
+                num(f);
+            }
+            out += ']';
+        }
+    }
+    return out;
 }
 
 }  // namespace elaa::hardware

@@ -328,6 +328,7 @@ bool loop_less(const Loop& a, const Loop& b) { return std::pair(a.dim, a.size) <
 void explore(const Layer& layer, const hardware::Accelerator& acc, const SpatialMapping& spatial,
              std::vector<Loop> lpfs, bool alternatives, Objective objective, SearchResult& result, bool& found) {
     Allocator allocator(layer, acc, spatial, layer_operands(layer));
+    const cost::Evaluator evaluate(layer, acc, spatial);
     std::sort(lpfs.begin(), lpfs.end(), loop_less);
     Mapping candidate;
     candidate.spatial = spatial;
@@ -340,7 +341,7 @@ void explore(const Layer& layer, const hardware::Accelerator& acc, const Spatial
             if (v > 0 && candidate == result.mapping) continue;
             cost::LayerCost cost;
             try {
-                cost = cost::evaluate(layer, acc, candidate);
+                cost = evaluate(candidate.temporal);
             } catch (const cost::MappingError&) {
                 continue;
             }

@@ -94,6 +94,9 @@ struct Layer {
     // Operations of pooling (window elements visited) and element-wise operators (outputs), 0 for MAC
     // operators.
     std::int64_t ops() const;
+    // Iterations of the whole loop nest: MACs for MAC operators, ops for the others. What the
+    // array executes, one per MAC unit and cycle.
+    std::int64_t iterations() const { return B * G * K * C * OY * OX * FY * FX; }
 
     // Which loops index which operand. W: K, C, FY, FX (and G); I: B, C, OY+FY, OX+FX (and G);
     // O: B, K, OY, OX (and G). Pooling has no W; Add/Mul keep their second input in the W slot.

@@ -20,4 +20,10 @@ std::int64_t Network::params() const {
     return total;
 }
 
+Network with_batch(Network net, int batch) {
+    for (auto& layer : net.layers) layer.B = layer.B / net.batch * batch;
+    net.batch = batch;
+    return net;
+}
+
 }  // namespace elaa::workload

@@ -31,4 +31,7 @@ struct Network {
     std::int64_t params() const;  // layer weights + biases + norm_params + auxiliary_params
 };
 
+// The same network processing `batch` images at once (every layer's B scaled).
+Network with_batch(Network net, int batch);
+
 }  // namespace elaa::workload

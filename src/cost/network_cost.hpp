@@ -1,0 +1,70 @@
+// A whole network on one accelerator: every costed layer's best mapping and cost, and the totals.
+// Layers run one after another; activations return to the top memory of their operand between
+// layers (as in ZigZag), so layers are independent and identical shapes share one search.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "mapping/search.hpp"
+#include "workload/network.hpp"
+
+namespace elaa::cost {
+
+// Which layer kinds are costed (`--kinds`): ZigZag's ONNX path costs only conv and fc.
+enum class KindClass { Conv, Fc, Pool, Add };
+std::string_view to_string(KindClass kind);
+bool parse_kind_class(std::string_view text, KindClass& out);
+KindClass kind_class(workload::OpKind kind);
+
+struct EvalOptions {
+    mapping::SearchOptions search{};
+    std::vector<KindClass> kinds{KindClass::Conv, KindClass::Fc, KindClass::Pool, KindClass::Add};
+    unsigned threads = 1;
+    // Mappings given by the user (`--mapping`), by layer name: evaluated as given, no search.
+    std::map<std::string, mapping::Mapping> given_mappings;
+};
+
+struct LayerResult {
+    const workload::Layer* layer = nullptr;
+    bool costed = false;              // false: kind not selected by --kinds
+    bool given_mapping = false;       // evaluated from --mapping
+    bool dataflow_fell_back = false;  // the preset has no entry for this kind: default unrolling used
+    mapping::SearchResult result;     // mapping + cost (when costed)
+};
+
+struct NetworkCost {
+    std::vector<LayerResult> layers;
+    double energy_pj = 0, mac_energy_pj = 0, latency_cycles = 0, dram_bits = 0;
+    std::int64_t macs = 0;
+    double spatial_utilisation = 0, temporal_utilisation = 0;  // over the costed layers
+    std::size_t unique_shapes = 0, cache_hits = 0;
+};
+
+// Memoises searches by the full evaluation key (accelerator fingerprint, layer shape and
+// precisions, objective, search space, dataflow), comparing keys in full. Thread-safe.
+class SearchCache {
+public:
+    std::optional<mapping::SearchResult> find(const std::string& key) const;
+    void insert(const std::string& key, const mapping::SearchResult& result);
+    std::size_t size() const;
+
+private:
+    mutable std::mutex mutex_;
+    std::unordered_map<std::string, mapping::SearchResult> entries_;
+};
+
+// The full key of one layer search.
+std::string search_key(const workload::Layer& layer, const std::string& accelerator_fingerprint,
+                       const mapping::SearchOptions& options);
+
+// Throws cost::MappingError (a layer that fits no mapping, an invalid given mapping) naming the layer.
+NetworkCost evaluate_network(const workload::Network& net, const hardware::Accelerator& acc,
+                             const EvalOptions& options, SearchCache* cache = nullptr);
+
+}  // namespace elaa::cost
