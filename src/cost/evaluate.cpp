@@ -71,6 +71,15 @@ struct OperandAnalysis {
     double total_cycles = 0;
 };
 
+// What depends only on the temporal mapping of one operand (shared by both spatial versions).
+struct TemporalSide {
+    static_vector<static_vector<Loop, kMaxLevelLoops>, kMaxLevels> levels;  // after the stationary merge
+    double mac_stationary = 1;
+    PerArch<double> cycles_cabl;  // per memory level: cycles of the loops at and below it
+    PerArch<double> top_r, top_ir;
+    double total_cycles = 1;
+};
+
 // What depends only on the layer, the accelerator and the spatial unrolling.
 struct SpatialSide {
     static_vector<LevelLoops, kMaxLevels + 1> entries;  // spatial loops below each level (+ top)
@@ -82,6 +91,7 @@ struct OperandContext {
     Operand op;
     std::vector<std::size_t> memories;  // hierarchy, bottom-up
     SpatialSide frac, whole;            // fractional (energy) and integer (latency) unrolling
+    std::vector<std::array<const hardware::Port*, 4>> ports;  // per level and direction (may be null)
 };
 
 struct PortUse {
@@ -110,9 +120,12 @@ struct Evaluator::Context {
 
     Rel relevance(Operand op, Dim dim) const { return rel[mapping::index(op)][static_cast<std::size_t>(dim)]; }
 
-    LevelProducts level_products(Operand op, const PerArch<LevelLoops>& levels) const;
+    // Calls visit(a, f) for each arch level a < levels; visit calls f(dim, factor) per loop.
+    template <typename Visit>
+    LevelProducts level_products(Operand op, std::size_t levels, Visit visit) const;
     void spatial_side(const OperandContext& oc, bool integer, SpatialSide& out) const;
-    void analyse(const OperandContext& oc, const SpatialSide& spatial, const std::vector<std::vector<Loop>>& temporal,
+    void temporal_side(const OperandContext& oc, const std::vector<std::vector<Loop>>& temporal, TemporalSide& out) const;
+    void analyse(const OperandContext& oc, const SpatialSide& spatial, const TemporalSide& temporal,
                  OperandAnalysis& out) const;
     int operand_precision(Operand op) const {
         switch (op) {
@@ -207,16 +220,17 @@ double window_union(static_vector<Window, N> windows) {
 // Per-level products of relevant (r), irrelevant (ir) and all loop factors. For the input, each
 // window loop is split into the growth of the input extent it causes (relevant) and the reuse it
 // gives (irrelevant), cumulatively from the bottom level up (ZigZag's decouple_pr_loop).
-LevelProducts Evaluator::Context::level_products(Operand op, const PerArch<LevelLoops>& levels) const {
+template <typename Visit>
+LevelProducts Evaluator::Context::level_products(Operand op, std::size_t levels, Visit visit) const {
     LevelProducts out;
-    out.r.assign(levels.size(), 1.0);
-    out.ir.assign(levels.size(), 1.0);
-    out.total.assign(levels.size(), 1.0);
+    out.r.assign(levels, 1.0);
+    out.ir.assign(levels, 1.0);
+    out.total.assign(levels, 1.0);
     struct Axis {
         double out = 1, filter = 1, r_prev = 1, ir_prev = 1;
     } ay, ax;
-    for (std::size_t a = 0; a < levels.size(); ++a) {
-        for (const auto& [dim, factor] : levels[a]) {
+    for (std::size_t a = 0; a < levels; ++a) {
+        visit(a, [&](Dim dim, double factor) {
             out.total[a] *= factor;
             const Rel rel = relevance(op, dim);
             if (rel == Rel::R) {
@@ -236,7 +250,7 @@ LevelProducts Evaluator::Context::level_products(Operand op, const PerArch<Level
                 axis.r_prev = extent;
                 axis.ir_prev = reuse;
             }
-        }
+        });
     }
     return out;
 }
@@ -266,8 +280,9 @@ void Evaluator::Context::spatial_side(const OperandContext& oc, bool integer, Sp
     for (std::size_t d = 0; d < taken.size(); ++d)
         if (!taken[d]) add(out.entries[levels], d);
 
-    PerArch<LevelLoops> as_levels(out.entries.begin(), out.entries.end());
-    const LevelProducts p = level_products(oc.op, as_levels);
+    const LevelProducts p = level_products(oc.op, levels + 1, [&](std::size_t a, auto&& f) {
+        for (const auto& [dim, factor] : out.entries[a]) f(dim, factor);
+    });
     out.unit_count.assign(levels + 1, 1.0);
     PerArch<double> unique(levels + 1, 1.0);
     for (std::size_t a = levels + 1; a-- > 0;) {
@@ -283,8 +298,8 @@ void Evaluator::Context::spatial_side(const OperandContext& oc, bool integer, Sp
     for (std::size_t a = 0; a < levels; ++a) out.boost[a] = std::round(unique[a] / unique[a + 1]);
 }
 
-void Evaluator::Context::analyse(const OperandContext& oc, const SpatialSide& spatial_side,
-                                 const std::vector<std::vector<Loop>>& temporal_levels, OperandAnalysis& out) const {
+void Evaluator::Context::temporal_side(const OperandContext& oc, const std::vector<std::vector<Loop>>& temporal_levels,
+                                       TemporalSide& out) const {
     const Operand op = oc.op;
     const std::size_t levels = oc.memories.size();
     if (levels > kMaxLevels) throw MappingError("more than 10 memory levels for one operand");
@@ -292,7 +307,8 @@ void Evaluator::Context::analyse(const OperandContext& oc, const SpatialSide& sp
     // Irrelevant loops at the bottom of a level move into the level below, repeatedly (data stays
     // put while they iterate); those that end below level 0 keep the operand at the MAC input
     // (ZigZag's innermost_stationary_loop_merge_down).
-    static_vector<static_vector<Loop, kMaxLevelLoops>, kMaxLevels> temporal(levels);
+    auto& temporal = out.levels;
+    temporal.assign(levels, {});
     for (std::size_t m = 0; m < levels; ++m) {
         if (temporal_levels[m].size() > kMaxLevelLoops) throw MappingError("too many loops at one memory level");
         temporal[m].assign(temporal_levels[m].begin(), temporal_levels[m].end());
@@ -311,59 +327,72 @@ void Evaluator::Context::analyse(const OperandContext& oc, const SpatialSide& sp
             changed = true;
         }
     }
-    double mac_stationary = 1;
+    out.mac_stationary = 1;
     if (levels)
         for (const auto& loop : temporal[0]) {
             if (!irrelevant(loop)) break;
-            mac_stationary *= static_cast<double>(loop.size);
+            out.mac_stationary *= static_cast<double>(loop.size);
         }
 
     // Cycles covered by each memory level and everything below it.
-    PerArch<double> cycles_cabl(levels);
+    out.cycles_cabl.assign(levels, 1.0);
     double cycles = 1;
     for (std::size_t m = 0; m < levels; ++m) {
         for (const auto& loop : temporal[m]) cycles *= static_cast<double>(loop.size);
-        cycles_cabl[m] = cycles;
+        out.cycles_cabl[m] = cycles;
     }
-    out.total_cycles = levels ? cycles_cabl.back() : 1;
+    out.total_cycles = levels ? out.cycles_cabl.back() : 1;
 
     // The outermost consecutive relevant / irrelevant temporal loops of each level (arch-level
     // indexed: entry m + 1 belongs to memory level m).
-    PerArch<double> top_r(levels + 1, 1.0), top_ir(levels + 1, 1.0);
+    out.top_r.assign(levels + 1, 1.0);
+    out.top_ir.assign(levels + 1, 1.0);
     for (std::size_t m = 0; m < levels; ++m) {
         for (auto it = temporal[m].rbegin(); it != temporal[m].rend() && relevance(op, it->dim) == Rel::R; ++it)
-            top_r[m + 1] *= static_cast<double>(it->size);
+            out.top_r[m + 1] *= static_cast<double>(it->size);
         for (auto it = temporal[m].rbegin(); it != temporal[m].rend() && relevance(op, it->dim) == Rel::IR; ++it)
-            top_ir[m + 1] *= static_cast<double>(it->size);
+            out.top_ir[m + 1] *= static_cast<double>(it->size);
     }
+}
+
+void Evaluator::Context::analyse(const OperandContext& oc, const SpatialSide& spatial_side, const TemporalSide& ts,
+                                 OperandAnalysis& out) const {
+    const Operand op = oc.op;
+    const std::size_t levels = oc.memories.size();
+    const auto& temporal = ts.levels;
+    const auto& top_r = ts.top_r;
+    const auto& top_ir = ts.top_ir;
+    out.total_cycles = ts.total_cycles;
 
     // Combined loop lists per arch level a = 0..levels: "1s1t" puts the spatial loops of entry a
     // above the temporal loops of memory a - 1; "1s2t" puts those of entry a - 1 there.
     const auto& entries = spatial_side.entries;
-    PerArch<LevelLoops> one_s1t(levels + 1), one_s2t(levels + 1);
-    for (std::size_t a = 0; a <= levels; ++a) {
+    auto temporal_loops_of = [&](std::size_t a, auto&& f) {
         if (a > 0)
-            for (const auto& loop : temporal[a - 1]) {
-                one_s1t[a].emplace_back(loop.dim, static_cast<double>(loop.size));
-                one_s2t[a].emplace_back(loop.dim, static_cast<double>(loop.size));
-            }
-        if (one_s1t[a].size() + entries[a].size() > kMaxLevelLoops ||
-            (a > 0 && one_s2t[a].size() + entries[a - 1].size() > kMaxLevelLoops))
-            throw MappingError("too many loops at one memory level");
-        one_s1t[a].insert(one_s1t[a].end(), entries[a].begin(), entries[a].end());
-        if (a > 0) one_s2t[a].insert(one_s2t[a].end(), entries[a - 1].begin(), entries[a - 1].end());
-    }
-    const LevelProducts p1 = level_products(op, one_s1t);
-    const LevelProducts p2 = level_products(op, one_s2t);
+            for (const auto& loop : temporal[a - 1]) f(loop.dim, static_cast<double>(loop.size));
+    };
+    const LevelProducts p1 = level_products(op, levels + 1, [&](std::size_t a, auto&& f) {
+        temporal_loops_of(a, f);
+        for (const auto& [dim, factor] : entries[a]) f(dim, factor);
+    });
+    const LevelProducts p2 = level_products(op, levels + 1, [&](std::size_t a, auto&& f) {
+        temporal_loops_of(a, f);
+        if (a > 0)
+            for (const auto& [dim, factor] : entries[a - 1]) f(dim, factor);
+    });
 
     // Partial sums: an output level holds partial sums while a reduction loop of the output still
     // iterates above it.
     PerArch<bool> psum(levels + 1, false);
     if (op == Operand::O) {
         PerArch<bool> reduction_at(levels + 1, false);
-        for (std::size_t a = 0; a <= levels; ++a)
-            for (const auto& [dim, factor] : one_s1t[a])
+        for (std::size_t a = 0; a <= levels; ++a) {
+            auto mark = [&](Dim dim, double factor) {
                 if (relevance(op, dim) == Rel::IR && factor > 1) reduction_at[a] = true;
+            };
+            temporal_loops_of(a, mark);
+            for (const auto& [dim, factor] : entries[a]) mark(dim, factor);
+        }
         for (std::size_t m = 0; m < levels; ++m)
             for (std::size_t a = m + 1; a <= levels; ++a) psum[m] = psum[m] || reduction_at[a];
     }
@@ -388,8 +417,8 @@ void Evaluator::Context::analyse(const OperandContext& oc, const SpatialSide& sp
     for (std::size_t a = levels + 1; a-- > 0;) ir_caal[a] = p1.ir[a] * ir_caal[a + 1];
 
     PerArch<double> cycle_each(levels + 1);
-    cycle_each[0] = op == Operand::O ? 1.0 : mac_stationary;
-    for (std::size_t m = 0; m < levels; ++m) cycle_each[m + 1] = cycles_cabl[m];
+    cycle_each[0] = op == Operand::O ? 1.0 : ts.mac_stationary;
+    for (std::size_t m = 0; m < levels; ++m) cycle_each[m + 1] = ts.cycles_cabl[m];
 
     const double total = out.total_cycles;
     const double output_elems = static_cast<double>(layer->output_elements());
@@ -464,6 +493,12 @@ Evaluator::Evaluator(const Layer& layer, const Accelerator& acc, const mapping::
         oc.memories = acc.hierarchy(op);
         ctx->spatial_side(oc, false, oc.frac);
         ctx->spatial_side(oc, true, oc.whole);
+        for (std::size_t m : oc.memories) {
+            std::array<const hardware::Port*, 4> ports{};
+            for (Direction dir : hardware::kAllDirections)
+                ports[static_cast<std::size_t>(dir)] = acc.memories[m].port_for(op, dir);
+            oc.ports.push_back(ports);
+        }
         for (std::size_t m = 0; m < oc.memories.size(); ++m)
             ctx->sharers[oc.memories[m]].emplace_back(ctx->operands.size(), m);
         ctx->operands.push_back(std::move(oc));
@@ -508,8 +543,10 @@ LayerCost Evaluator::operator()(const mapping::TemporalMapping& temporal) const 
             throw MappingError("operand " + std::string(workload::to_string(oc.op)) + " has " +
                                std::to_string(levels.size()) + " temporal levels, the accelerator has " +
                                std::to_string(oc.memories.size()) + " memories holding it");
-        ctx.analyse(oc, oc.frac, levels, frac[k]);
-        ctx.analyse(oc, oc.whole, levels, whole[k]);
+        TemporalSide ts;
+        ctx.temporal_side(oc, levels, ts);
+        ctx.analyse(oc, oc.frac, ts, frac[k]);
+        ctx.analyse(oc, oc.whole, ts, whole[k]);
         if (frac[k].total_cycles != frac[0].total_cycles)
             throw MappingError("mapping's temporal loops give different cycle counts per operand");
     }
@@ -519,7 +556,6 @@ LayerCost Evaluator::operator()(const mapping::TemporalMapping& temporal) const 
     cost.mac_energy_pj = ctx.mac_energy;
 
     // ---- Energy ------------------------------------------------------------------------------
-    cost.traffic.reserve(16);
     for (std::size_t k = 0; k < n; ++k) {
         const auto& oc = ctx.operands[k];
         for (std::size_t m = 0; m < oc.memories.size(); ++m) {
@@ -531,7 +567,7 @@ LayerCost Evaluator::operator()(const mapping::TemporalMapping& temporal) const 
                 const auto d = static_cast<std::size_t>(dir);
                 const Flow& flow = frac[k].flows[m][d];
                 if (flow.amount == 0 || flow.precision == 0) continue;
-                const hardware::Port* port = memory.port_for(oc.op, dir);
+                const hardware::Port* port = oc.ports[m][d];
                 if (!port)
                     throw MappingError("memory '" + memory.name + "' has no port for operand " +
                                        std::string(workload::to_string(oc.op)) + " " + std::string(to_string(dir)));
@@ -547,9 +583,10 @@ LayerCost Evaluator::operator()(const mapping::TemporalMapping& temporal) const 
 
     // ---- Memory use and double buffering -------------------------------------------------------
     const std::size_t memories = acc.memories.size();
-    std::vector<double> eff_bits_shared(memories, 0.0);
+    if (memories > 64) throw MappingError("more than 64 memories");
+    static_vector<double, 64> eff_bits_shared(memories, 0.0);
     {
-        std::vector<double> used_bits(memories, 0.0);
+        static_vector<double, 64> used_bits(memories, 0.0);
         for (std::size_t k = 0; k < n; ++k)
             for (std::size_t m = 0; m < ctx.operands[k].memories.size(); ++m) {
                 used_bits[ctx.operands[k].memories[m]] += frac[k].data_bits[m + 1];

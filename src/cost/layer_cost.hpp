@@ -2,6 +2,8 @@
 #pragma once
 
 #include <array>
+
+#include <boost/container/static_vector.hpp>
 #include <string>
 #include <vector>
 
@@ -21,7 +23,8 @@ struct LayerCost {
     double mac_energy_pj = 0;
     double memory_energy_pj = 0;
     double energy_pj() const { return mac_energy_pj + memory_energy_pj; }
-    std::vector<MemoryTraffic> traffic;  // one entry per (operand, level)
+    // One entry per (operand, level); fixed capacity keeps evaluation free of heap allocations.
+    boost::container::static_vector<MemoryTraffic, 32> traffic;
 
     double ideal_cycles = 0;     // ceil(MACs / array size): a fully used array
     double temporal_cycles = 0;  // product of the temporal loops (includes spatial under-use)

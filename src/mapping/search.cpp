@@ -4,6 +4,8 @@
 #include <cmath>
 #include <numeric>
 
+#include <boost/container/static_vector.hpp>
+
 #include "cost/evaluate.hpp"
 
 namespace elaa::mapping {
@@ -53,6 +55,9 @@ bool better(const cost::LayerCost& a, const cost::LayerCost& b, Objective object
 namespace {
 
 using workload::Layer;
+
+constexpr std::size_t kLomaFactorLimit = 6;  // ZigZag's default lpf_limit
+constexpr std::size_t kFullFactorLimit = 7;  // up to 7! = 5040 orders: ~10 ms per layer
 
 // Loop dims in the order ZigZag lists a layer's dimensions; it decides which dimension's factors
 // are merged first when two have equally many.
@@ -108,6 +113,8 @@ std::vector<Loop> loop_prime_factors(const Layer& layer, const SpatialMapping& s
 
 struct OperandState {
     Operand op;
+    std::array<bool, 8> relevant{};              // dims indexing the operand directly
+    std::array<bool, 8> reduction{};             // output only: reduction dims (size > 1)
     std::vector<std::size_t> memories;           // hierarchy
     std::vector<std::vector<std::pair<Dim, double>>> spatial;  // entry per level (+ top)
     std::array<double, 8> allocated{};           // product of allocated loops per Dim (incl. spatial)
@@ -123,13 +130,12 @@ double extent(double a_in, double b_in, int sa, int sb, std::int64_t total) {
 }
 
 // Elements of an operand's tile spanned by the given per-dim loop products.
-double tile_elements(const Layer& layer, Operand op, const std::array<double, 8>& dims) {
+double tile_elements(const Layer& layer, Operand op, const std::array<bool, 8>& relevant,
+                     const std::array<double, 8>& dims) {
     auto at = [&](Dim d) { return dims[static_cast<std::size_t>(d)]; };
     double elems = 1;
-    for (Dim d : workload::kAllDims) {
-        const auto r = layer.relevance(op, d);
-        if (r == workload::Relevance::Relevant) elems *= at(d);
-    }
+    for (std::size_t d = 0; d < 8; ++d)
+        if (relevant[d]) elems *= dims[d];
     if (op == Operand::I) {
         elems *= extent(at(Dim::OY), at(Dim::FY), layer.stride_y, layer.dilation_y, layer.in_h);
         elems *= extent(at(Dim::OX), at(Dim::FX), layer.stride_x, layer.dilation_x, layer.in_w);
@@ -155,6 +161,13 @@ std::vector<std::vector<std::pair<Dim, double>>> spatial_levels(const hardware::
     return entries;
 }
 
+// Where an allocation failed: the memory that could not hold an operand's smallest tile.
+struct Overflow {
+    std::size_t memory = 0;
+    Operand op = Operand::W;
+    double bits = 0;
+};
+
 class Allocator {
 public:
     Allocator(const Layer& layer, const hardware::Accelerator& acc, const SpatialMapping& spatial,
@@ -163,16 +176,20 @@ public:
         for (Operand op : operands_) {
             OperandState s;
             s.op = op;
+            for (Dim d : workload::kAllDims) {
+                const auto r = layer.relevance(op, d);
+                s.relevant[static_cast<std::size_t>(d)] = r == workload::Relevance::Relevant;
+                s.reduction[static_cast<std::size_t>(d)] = r == workload::Relevance::Irrelevant && layer.bound(d) > 1;
+            }
             s.memories = acc.hierarchy(op);
             s.spatial = spatial_levels(acc, s.memories, spatial);
             states_.push_back(s);
         }
     }
 
-    // Allocates `order` (innermost first). `alternative` picks, at memory `alt_memory`, the second-best
-    // feasible combination instead of the best. Returns false when some memory cannot hold even the
-    // loops already below it.
-    bool run(const std::vector<Loop>& order, TemporalMapping& out, std::size_t alt_memory = SIZE_MAX) {
+    // Allocates `order` (innermost first). Returns false when some memory cannot hold even the loops
+    // already below it (overflow() says where).
+    bool run(const std::vector<Loop>& order, TemporalMapping& out) {
         for (auto& s : states_) {
             s.allocated.fill(1.0);
             s.next = 0;
@@ -181,15 +198,16 @@ public:
             out.of(s.op).assign(s.memories.size(), {});
         }
         for (std::size_t mem = 0; mem < acc_.memories.size(); ++mem)
-            if (!allocate(mem, order, out, mem == alt_memory)) return false;
+            if (!allocate(mem, order, out)) return false;
         return true;
     }
+    const Overflow& overflow() const { return overflow_; }
 
 private:
     int precision(const OperandState& s, const std::vector<Loop>& order) const {
         if (s.op != Operand::O) return s.op == Operand::W ? layer_.precision.w_bits : layer_.precision.i_bits;
         // Partial sums while a reduction loop (temporal or spatial) is still above this level.
-        auto reduces = [&](Dim d) { return layer_.relevance(Operand::O, d) == workload::Relevance::Irrelevant && layer_.bound(d) > 1; };
+        auto reduces = [&](Dim d) { return s.reduction[static_cast<std::size_t>(d)]; };
         for (std::size_t e = s.level + 1; e < s.spatial.size(); ++e)
             for (const auto& [dim, f] : s.spatial[e])
                 if (reduces(dim)) return layer_.precision.psum_bits;
@@ -198,10 +216,10 @@ private:
         return layer_.precision.o_bits;
     }
 
-    bool allocate(std::size_t mem, const std::vector<Loop>& order, TemporalMapping& out, bool take_second) {
+    bool allocate(std::size_t mem, const std::vector<Loop>& order, TemporalMapping& out) {
         const auto& memory = acc_.memories[mem];
         // In the memory's own operand order: it decides which combination wins a tie.
-        std::vector<OperandState*> here;
+        boost::container::static_vector<OperandState*, 3> here;
         for (Operand op : memory.operands)
             for (auto& s : states_)
                 if (s.op == op && s.level < s.memories.size() && s.memories[s.level] == mem) here.push_back(&s);
@@ -210,10 +228,10 @@ private:
 
         // Per operand: tile size and traffic to the level above for each prefix length.
         struct Choice {
-            std::vector<double> size, traffic;
+            boost::container::static_vector<double, 64> size, traffic;
             std::size_t offset = 0;
         };
-        std::vector<Choice> choices(here.size());
+        boost::container::static_vector<Choice, 3> choices(here.size());
         for (std::size_t k = 0; k < here.size(); ++k) {
             OperandState& s = *here[k];
             const int bits = precision(s, order);
@@ -221,30 +239,43 @@ private:
             Choice& c = choices[k];
             for (std::size_t i = s.next; i <= order.size(); ++i) {
                 if (i > s.next) dims[static_cast<std::size_t>(order[i - 1].dim)] *= static_cast<double>(order[i - 1].size);
-                const double size = tile_elements(layer_, s.op, dims) * bits;
+                const double size = tile_elements(layer_, s.op, s.relevant, dims) * bits;
                 if (size > capacity) {
-                    if (i == s.next) return false;  // cannot hold even what lies below
+                    if (i == s.next) {  // cannot hold even what lies below
+                        overflow_ = {mem, s.op, size};
+                        return false;
+                    }
                     break;
                 }
                 double remaining = 1;
                 for (std::size_t j = i; j < order.size(); ++j) remaining *= static_cast<double>(order[j].size);
+                if (c.size.size() == c.size.capacity()) break;
                 c.size.push_back(size);
                 c.traffic.push_back(remaining * size);
             }
             const bool top = s.level + 1 == s.memories.size();
             if (top) {
-                if (s.next + c.size.size() - 1 != order.size()) return false;  // top must hold everything
+                if (s.next + c.size.size() - 1 != order.size()) {  // the top must hold everything
+                    overflow_ = {mem, s.op, tile_elements(layer_, s.op, s.relevant, [&] {
+                                     auto all = s.allocated;
+                                     for (std::size_t j = s.next; j < order.size(); ++j)
+                                         all[static_cast<std::size_t>(order[j].dim)] *= static_cast<double>(order[j].size);
+                                     return all;
+                                 }()) * bits};
+                    return false;
+                }
                 c.offset = c.size.size() - 1;
-                c.size = {c.size.back()};
-                c.traffic = {0.0};
+                const double all = c.size.back();
+                c.size.assign(1, all);
+                c.traffic.assign(1, 0.0);
             }
         }
-        // Best (and second-best) combination minimising traffic within capacity; ties go to the
-        // later combination, as in ZigZag.
+        // The combination minimising traffic within capacity; ties go to the later combination, as
+        // in ZigZag.
         std::size_t combos = 1;
         for (const auto& c : choices) combos *= c.size.size();
-        double best = INFINITY, second = INFINITY;
-        std::size_t best_i = SIZE_MAX, second_i = SIZE_MAX;
+        double best = INFINITY;
+        std::size_t best_i = SIZE_MAX;
         for (std::size_t i = 0; i < combos; ++i) {
             double size = 0, traffic = 0;
             std::size_t rest = i;
@@ -255,24 +286,21 @@ private:
                 traffic += choices[k].traffic[idx];
             }
             if (size > capacity) {
-                if (i == 0) return false;
+                if (i == 0) {  // the operands sharing this memory cannot fit their smallest tiles together
+                    overflow_ = {mem, here[0]->op, size};
+                    return false;
+                }
                 continue;
             }
             if (traffic <= best) {
-                second = best;
-                second_i = best_i;
                 best = traffic;
                 best_i = i;
-            } else if (traffic <= second) {
-                second = traffic;
-                second_i = i;
             }
         }
-        std::size_t pick = best_i;
-        if (take_second && second_i != SIZE_MAX) pick = second_i;
+        const std::size_t pick = best_i;
         if (pick == SIZE_MAX) return false;
         std::size_t rest = pick;
-        std::vector<std::size_t> idx(here.size());
+        boost::container::static_vector<std::size_t, 3> idx(here.size());
         for (std::size_t k = here.size(); k-- > 0;) {
             idx[k] = rest % choices[k].size.size();
             rest /= choices[k].size.size();
@@ -296,6 +324,7 @@ private:
     const hardware::Accelerator& acc_;
     std::vector<Operand> operands_;
     std::vector<OperandState> states_;
+    Overflow overflow_{};
 };
 
 std::vector<Operand> layer_operands(const Layer& layer) {
@@ -326,7 +355,8 @@ bool loop_less(const Loop& a, const Loop& b) { return std::pair(a.dim, a.size) <
 
 // Evaluates every distinct order of `lpfs` (lexicographic), keeping the best mapping.
 void explore(const Layer& layer, const hardware::Accelerator& acc, const SpatialMapping& spatial,
-             std::vector<Loop> lpfs, bool alternatives, Objective objective, SearchResult& result, bool& found) {
+             std::vector<Loop> lpfs, Objective objective, SearchResult& result, bool& found,
+             std::optional<Overflow>& overflow) {
     Allocator allocator(layer, acc, spatial, layer_operands(layer));
     const cost::Evaluator evaluate(layer, acc, spatial);
     std::sort(lpfs.begin(), lpfs.end(), loop_less);
@@ -334,23 +364,21 @@ void explore(const Layer& layer, const hardware::Accelerator& acc, const Spatial
     candidate.spatial = spatial;
     do {
         ++result.orderings;
-        const std::size_t variants = alternatives ? acc.memories.size() + 1 : 1;
-        for (std::size_t v = 0; v < variants; ++v) {
-            const std::size_t alt = v == 0 ? SIZE_MAX : v - 1;
-            if (!allocator.run(lpfs, candidate.temporal, alt)) continue;
-            if (v > 0 && candidate == result.mapping) continue;
-            cost::LayerCost cost;
-            try {
-                cost = evaluate(candidate.temporal);
-            } catch (const cost::MappingError&) {
-                continue;
-            }
-            ++result.evaluations;
-            if (!found || better(cost, result.cost, objective)) {
-                result.cost = cost;
-                result.mapping = candidate;
-                found = true;
-            }
+        if (!allocator.run(lpfs, candidate.temporal)) {
+            if (!overflow) overflow = allocator.overflow();
+            continue;
+        }
+        cost::LayerCost cost;
+        try {
+            cost = evaluate(candidate.temporal);
+        } catch (const cost::MappingError&) {
+            continue;
+        }
+        ++result.evaluations;
+        if (!found || better(cost, result.cost, objective)) {
+            result.cost = cost;
+            result.mapping = candidate;
+            found = true;
         }
     } while (std::next_permutation(lpfs.begin(), lpfs.end(), loop_less));
 }
@@ -361,27 +389,32 @@ SearchResult search(const workload::Layer& layer, const hardware::Accelerator& a
     const SpatialMapping spatial = resolve_spatial(layer, acc, acc.dataflow_for(layer.kind));
     SearchResult result;
     bool found = false;
+    std::optional<Overflow> overflow;
 
-    // ZigZag's LOMA space (lpf_limit 6).
-    const auto loma_lpfs = loop_prime_factors(layer, spatial, 6);
+    const auto loma_lpfs = loop_prime_factors(layer, spatial, kLomaFactorLimit);
     if (options.space == SearchSpace::Loma) {
-        explore(layer, acc, spatial, loma_lpfs, false, options.objective, result, found);
+        explore(layer, acc, spatial, loma_lpfs, options.objective, result, found, overflow);
     } else {
-        // The full space: finer factors (limit 8) with alternative allocations. It contains the loma
-        // orderings' mappings too (evaluated first), so it is never worse.
-        explore(layer, acc, spatial, loma_lpfs, true, options.objective, result, found);
-        const auto fine = loop_prime_factors(layer, spatial, 8);
+        // The full space: the loma orderings, then every order of finer factors (limit 7), which
+        // gives the allocator tile sizes loma cannot express. It evaluates every loma mapping, so
+        // it is never worse on the objective.
+        explore(layer, acc, spatial, loma_lpfs, options.objective, result, found, overflow);
+        const auto fine = loop_prime_factors(layer, spatial, kFullFactorLimit);
         if (distinct_orderings(fine) > options.max_orderings) {
             result.fell_back_to_loma = true;
         } else if (fine.size() > loma_lpfs.size()) {
-            explore(layer, acc, spatial, fine, false, options.objective, result, found);
+            explore(layer, acc, spatial, fine, options.objective, result, found, overflow);
         }
     }
     if (!found) {
-        // Name the memory that cannot hold the smallest tile.
-        throw cost::MappingError("layer '" + layer.name + "' does not fit accelerator '" + acc.name +
-                                 "': no loop order gives tiles that fit every memory (the smallest tile of some "
-                                 "operand exceeds its innermost memory under this spatial unrolling)");
+        std::string why = "no loop order gives tiles that fit every memory";
+        if (overflow)
+            why = "operand " + std::string(workload::to_string(overflow->op)) + " needs at least " +
+                  std::to_string(static_cast<long long>(overflow->bits)) + " bits in memory '" +
+                  acc.memories[overflow->memory].name + "', which holds " +
+                  std::to_string(static_cast<long long>(acc.memories[overflow->memory].size_bits));
+        throw cost::MappingError("layer '" + layer.name + "' does not fit accelerator '" + acc.name + "' under the unrolling " +
+                                 to_string(spatial, acc) + ": " + why);
     }
     return result;
 }

@@ -8,9 +8,9 @@
 // remaining loops that minimises traffic to the level above within its capacity), and each
 // resulting mapping is evaluated with the cost model.
 //
-// `full` evaluates every mapping `loma` evaluates and more: a higher factor limit (finer tiling
-// choices) and, per memory, the second-best allocation as well (the greedy rule is not always
-// optimal for the whole hierarchy). It is never worse than `loma` on the chosen objective.
+// `full` evaluates every mapping `loma` evaluates and more: every order of the bounds split into up
+// to 7 factors (finer tiles than loma can express). It is never worse than `loma` on the chosen
+// objective.
 #pragma once
 
 #include <optional>
