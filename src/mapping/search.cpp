@@ -385,26 +385,25 @@ void explore(const Layer& layer, const hardware::Accelerator& acc, const Spatial
 
 }  // namespace
 
-SearchResult search(const workload::Layer& layer, const hardware::Accelerator& acc, const SearchOptions& options) {
-    const SpatialMapping spatial = resolve_spatial(layer, acc, acc.dataflow_for(layer.kind));
+namespace {
+
+// The temporal search under one fixed spatial mapping.
+SearchResult search_temporal(const workload::Layer& layer, const hardware::Accelerator& acc,
+                             const SpatialMapping& spatial, const SearchOptions& options) {
     SearchResult result;
     bool found = false;
     std::optional<Overflow> overflow;
 
     const auto loma_lpfs = loop_prime_factors(layer, spatial, kLomaFactorLimit);
-    if (options.space == SearchSpace::Loma) {
-        explore(layer, acc, spatial, loma_lpfs, options.objective, result, found, overflow);
-    } else {
-        // The full space: the loma orderings, then every order of finer factors (limit 7), which
-        // gives the allocator tile sizes loma cannot express. It evaluates every loma mapping, so
-        // it is never worse on the objective.
-        explore(layer, acc, spatial, loma_lpfs, options.objective, result, found, overflow);
+    explore(layer, acc, spatial, loma_lpfs, options.objective, result, found, overflow);
+    if (options.space == SearchSpace::Full) {
+        // The full space adds every order of finer factors (limit 7), which gives the allocator tile
+        // sizes loma cannot express. It evaluates every loma mapping first, so it is never worse.
         const auto fine = loop_prime_factors(layer, spatial, kFullFactorLimit);
-        if (distinct_orderings(fine) > options.max_orderings) {
+        if (distinct_orderings(fine) > options.max_orderings)
             result.fell_back_to_loma = true;
-        } else if (fine.size() > loma_lpfs.size()) {
+        else if (fine.size() > loma_lpfs.size())
             explore(layer, acc, spatial, fine, options.objective, result, found, overflow);
-        }
     }
     if (!found) {
         std::string why = "no loop order gives tiles that fit every memory";
@@ -413,10 +412,85 @@ SearchResult search(const workload::Layer& layer, const hardware::Accelerator& a
                   std::to_string(static_cast<long long>(overflow->bits)) + " bits in memory '" +
                   acc.memories[overflow->memory].name + "', which holds " +
                   std::to_string(static_cast<long long>(acc.memories[overflow->memory].size_bits));
-        throw cost::MappingError("layer '" + layer.name + "' does not fit accelerator '" + acc.name + "' under the unrolling " +
-                                 to_string(spatial, acc) + ": " + why);
+        throw cost::MappingError("layer '" + layer.name + "' does not fit accelerator '" + acc.name +
+                                 "' under the unrolling " + to_string(spatial, acc) + ": " + why);
     }
     return result;
+}
+
+// Candidate unrollings for an "auto" dataflow (ZigZag's spatial mapping generation, simplified):
+// each array dimension unrolls one loop dimension by min(array size, bound) or by the largest
+// divisor of the bound that fits; combinations are ranked by the fraction of MACs they keep busy and
+// the best `count` are searched in full.
+std::vector<hardware::Dataflow> auto_dataflows(const workload::Layer& layer, const hardware::Accelerator& acc,
+                                               std::size_t count) {
+    const auto& sizes = acc.array.dim_sizes;
+    std::vector<std::vector<std::pair<Dim, int>>> options(sizes.size());
+    for (std::size_t d = 0; d < sizes.size(); ++d) {
+        options[d].emplace_back(Dim::K, 1);  // leave the dimension idle
+        for (Dim dim : workload::kAllDims) {
+            const auto bound = layer.bound(dim);
+            if (bound < 2) continue;
+            const int fit = static_cast<int>(std::min<std::int64_t>(bound, sizes[d]));
+            options[d].emplace_back(dim, fit);
+            int divisor = fit;
+            while (bound % divisor != 0) --divisor;
+            if (divisor != fit && divisor > 1) options[d].emplace_back(dim, divisor);
+        }
+    }
+    struct Scored {
+        double busy;
+        hardware::Dataflow dataflow;
+    };
+    std::vector<Scored> scored;
+    std::vector<std::size_t> pick(sizes.size(), 0);
+    const double units = static_cast<double>(acc.array.total_units());
+    while (true) {
+        hardware::Dataflow df;
+        std::array<double, 8> unrolled{};
+        unrolled.fill(1.0);
+        for (std::size_t d = 0; d < sizes.size(); ++d) {
+            const auto [dim, f] = options[d][pick[d]];
+            df.per_dim.push_back(hardware::Unrolling{{{dim, f}}});
+            unrolled[static_cast<std::size_t>(dim)] *= f;
+        }
+        bool valid = true;
+        double busy = 1;
+        for (Dim dim : workload::kAllDims) {
+            const double bound = static_cast<double>(layer.bound(dim)), u = unrolled[static_cast<std::size_t>(dim)];
+            if (u > bound) valid = false;
+            busy *= bound / std::ceil(bound / u);  // the fractional unrolling that remains busy on average
+        }
+        if (valid) scored.push_back({busy / units, df});
+        std::size_t d = 0;
+        while (d < sizes.size() && ++pick[d] == options[d].size()) pick[d++] = 0;
+        if (d == sizes.size()) break;
+    }
+    std::stable_sort(scored.begin(), scored.end(), [](const Scored& a, const Scored& b) { return a.busy > b.busy; });
+    std::vector<hardware::Dataflow> out;
+    for (std::size_t i = 0; i < scored.size() && out.size() < count; ++i) out.push_back(scored[i].dataflow);
+    return out;
+}
+
+}  // namespace
+
+SearchResult search(const workload::Layer& layer, const hardware::Accelerator& acc, const SearchOptions& options) {
+    const auto& dataflow = acc.dataflow_for(layer.kind);
+    if (!dataflow.automatic()) return search_temporal(layer, acc, resolve_spatial(layer, acc, dataflow), options);
+
+    // "auto": search the best few unrollings, each with a full temporal search.
+    std::optional<SearchResult> best;
+    std::optional<cost::MappingError> last_error;
+    for (const auto& candidate : auto_dataflows(layer, acc, 3)) {
+        try {
+            auto result = search_temporal(layer, acc, resolve_spatial(layer, acc, candidate), options);
+            if (!best || better(result.cost, best->cost, options.objective)) best = std::move(result);
+        } catch (const cost::MappingError& e) {
+            last_error = e;
+        }
+    }
+    if (!best) throw last_error ? *last_error : cost::MappingError("layer '" + layer.name + "': no spatial unrolling found");
+    return *best;
 }
 
 }  // namespace elaa::mapping
