@@ -3,13 +3,21 @@
 #include <fmt/format.h>
 
 #include <functional>
+#include <chrono>
+#include <filesystem>
 #include <iostream>
+#include <thread>
 
 #include <fstream>
 
 #include <nlohmann/json.hpp>
 
+#include <unistd.h>
+
 #include "accuracy/accuracy.hpp"
+#include "assess/assessment.hpp"
+#include "report/assess_report.hpp"
+#include "util/staged_directory.hpp"
 #include "cost/evaluate.hpp"
 #include "cost/network_cost.hpp"
 #include "hardware/presets.hpp"
@@ -82,6 +90,24 @@ void write_output(const std::string& path, const std::function<void(std::ostream
     if (!out) throw elaa::InputError(path + ": write failed");
 }
 
+// A progress bar with ETA on stderr, only when a person watches it (stderr is a terminal).
+elaa::assess::Progress progress_bar() {
+    if (!::isatty(STDERR_FILENO)) return {};
+    const auto start = std::chrono::steady_clock::now();
+    return [start](std::size_t done, std::size_t total) {
+        const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        const double eta = done ? elapsed / static_cast<double>(done) * static_cast<double>(total - done) : 0;
+        const int width = 30, filled = static_cast<int>(width * done / std::max<std::size_t>(total, 1));
+        std::cerr << fmt::format("\r[{}{}] {}/{} pairs, {:.1f} s, ETA {:.1f} s ", std::string(filled, '#'),
+                                 std::string(width - filled, '.'), done, total, elapsed, eta)
+                  << (done == total ? "\n" : "") << std::flush;
+    };
+}
+
+void write_file(const std::filesystem::path& path, const std::function<void(std::ostream&)>& write) {
+    write_output(path.string(), write);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -133,6 +159,19 @@ int main(int argc, char** argv) {
     eval->add_option("--csv", ev.csv, "Write the per-layer table as CSV to PATH (- for stdout)");
     eval->add_flag("--leakage", ev.leakage, "Also report memory leakage energy (kept apart from dynamic energy)");
 
+    struct {
+        std::string archs = "all", nets = "suite", objective = "latency", search = "loma", out;
+        unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+    } as;
+    auto* assess = app.add_subcommand(
+        "assess", "Energy-latency-area-accuracy of every network on every accelerator: tables, fronts, plots, insights");
+    assess->add_option("--archs", as.archs, "all, or a comma-separated list of presets / TOML files")->capture_default_str();
+    assess->add_option("--nets", as.nets, "suite, all, or a comma-separated list of zoo networks")->capture_default_str();
+    assess->add_option("--objective", as.objective, "Mapping search objective: latency, energy or edp")->capture_default_str();
+    assess->add_option("--search", as.search, "Search space: loma (the paper's) or full")->capture_default_str();
+    assess->add_option("--threads", as.threads, "Worker threads")->check(CLI::PositiveNumber)->capture_default_str();
+    assess->add_option("--out", as.out, "Output directory (replaced only when the run completes)")->required();
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -181,6 +220,33 @@ int main(int argc, char** argv) {
                 std::cout << "\n";
                 elaa::report::write_eval_summary(std::cout, ctx);
             }
+        } else if (*assess) {
+            elaa::assess::AssessOptions options;
+            if (!elaa::mapping::parse_objective(as.objective, options.objective))
+                throw elaa::InputError("--objective: '" + as.objective + "' is not one of latency, energy, edp");
+            if (!elaa::mapping::parse_search_space(as.search, options.space))
+                throw elaa::InputError("--search: '" + as.search + "' is not one of loma, full");
+            options.threads = as.threads;
+            options.archs = elaa::assess::select_accelerators(as.archs);
+            options.nets = elaa::assess::select_networks(as.nets);
+            elaa::StagedDirectory out(as.out);  // checks the output location before the long run
+            elaa::assess::Assessment result;
+            try {
+                result = elaa::assess::run_assessment(options, progress_bar());
+            } catch (const elaa::cost::MappingError& e) {
+                throw elaa::InputError(e.what());
+            }
+            const auto dir = out.path();
+            write_file(dir / "results.csv", [&](std::ostream& o) { elaa::report::write_results_csv(o, result); });
+            write_file(dir / "layers.csv", [&](std::ostream& o) { elaa::report::write_layers_csv(o, result); });
+            write_file(dir / "pareto.csv", [&](std::ostream& o) { elaa::report::write_pareto_csv(o, result); });
+            std::string command;
+            for (int i = 0; i < argc; ++i) command += (i ? " " : "") + std::string(argv[i]);
+            write_file(dir / "run.json",
+                       [&](std::ostream& o) { o << elaa::report::run_json(result, command).dump(1) << "\n"; });
+            out.commit();
+            std::cout << fmt::format("assessed {} networks x {} accelerators into {}\n", result.networks.size(),
+                                     result.accelerators.size(), as.out);
         } else if (*import) {
             elaa::workload::OnnxImportOptions options;
             options.skip_unsupported = skip_unsupported;

@@ -1,0 +1,117 @@
+#include "assess/assessment.hpp"
+
+#include <atomic>
+#include <mutex>
+#include <thread>
+
+#include "hardware/presets.hpp"
+#include "hardware/toml.hpp"
+#include "util/error.hpp"
+#include "workload/zoo/zoo.hpp"
+
+namespace elaa::assess {
+
+namespace {
+
+std::vector<std::string> split_list(const std::string& text) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        const auto comma = text.find(',', start);
+        const auto item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        if (!item.empty()) out.push_back(item);
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+    }
+    return out;
+}
+
+bool is_suite(const std::string& name) { return name.rfind("suite/", 0) == 0; }
+
+// The parametric families `--nets all` adds: the TF grids, EfficientNet and torchvision's models.
+bool is_parametric(const workload::ZooEntry& e) { return !is_suite(e.name); }
+
+}  // namespace
+
+std::vector<std::string> select_networks(const std::string& selection) {
+    const auto& zoo = workload::Zoo::instance();
+    std::vector<std::string> out;
+    if (selection == "suite" || selection == "all") {
+        for (const auto& e : zoo.entries())
+            if (is_suite(e.name)) out.push_back(e.name);
+        if (selection == "all")
+            for (const auto& e : zoo.entries())
+                if (is_parametric(e) && accuracy::AccuracyTables::builtin().find(e.name)) out.push_back(e.name);
+    } else {
+        out = split_list(selection);
+        for (const auto& name : out) zoo.build(name);  // InputError with the closest names if unknown
+    }
+    if (out.empty()) throw InputError("--nets: the selection '" + selection + "' names no network");
+    return out;
+}
+
+std::vector<std::string> select_accelerators(const std::string& selection) {
+    const auto out = selection == "all" ? hardware::preset_names() : split_list(selection);
+    if (out.empty()) throw InputError("--archs: the selection '" + selection + "' names no accelerator");
+    return out;
+}
+
+Assessment run_assessment(const AssessOptions& options, const Progress& progress) {
+    Assessment a;
+    a.options = options;
+    for (const auto& arch : options.archs)
+        a.accelerators.push_back(arch.find(".toml") != std::string::npos || arch.find('/') != std::string::npos
+                                     ? hardware::load_accelerator(arch)
+                                     : hardware::load_preset(arch));
+    for (const auto& name : options.nets) {
+        a.networks.push_back(workload::Zoo::instance().build(name));
+        // Published accuracy is one of the four objectives: a network without a row is refused.
+        a.accuracy.push_back(accuracy::AccuracyTables::builtin().lookup(name));
+    }
+    if (a.networks.empty() || a.accelerators.empty()) throw InputError("assessment: empty selection");
+
+    const std::size_t total = a.networks.size() * a.accelerators.size();
+    a.pairs.resize(total);
+    cost::SearchCache cache;
+    cost::EvalOptions eval;
+    eval.search.objective = options.objective;
+    eval.search.space = options.space;
+    eval.threads = 1;  // parallel over pairs instead
+
+    std::atomic<std::size_t> next{0}, done{0};
+    std::mutex progress_mutex;
+    std::exception_ptr error;
+    std::mutex error_mutex;
+    auto worker = [&] {
+        for (std::size_t i = next++; i < total; i = next++) {
+            try {
+                PairResult& p = a.pairs[i];
+                p.network = i / a.accelerators.size();
+                p.accelerator = i % a.accelerators.size();
+                const auto& acc = a.accelerators[p.accelerator];
+                p.cost = cost::evaluate_network(a.networks[p.network], acc, eval, &cache);
+                for (const auto& layer : p.cost.layers)
+                    if (layer.costed)
+                        for (const auto& t : layer.result.cost.traffic)
+                            (acc.memories[t.memory].is_dram ? p.energy_dram_pj : p.energy_onchip_pj) += t.energy_pj;
+            } catch (...) {
+                std::lock_guard lock(error_mutex);
+                if (!error) error = std::current_exception();
+            }
+            const auto finished = ++done;
+            if (progress) {
+                std::lock_guard lock(progress_mutex);
+                progress(finished, total);
+            }
+        }
+    };
+    const unsigned threads = std::max(1u, std::min<unsigned>(options.threads, static_cast<unsigned>(total)));
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
+    worker();
+    for (auto& t : pool) t.join();
+    if (error) std::rethrow_exception(error);
+    return a;
+}
+
+}  // namespace elaa::assess
