@@ -1,0 +1,383 @@
+// The cost model on a 2x2 toy accelerator (tests/data/toy_2x2.toml), every figure derived by hand
+// from the semantics in shared/reference/zigzag-model.md §2.5–2.7 (ZigZag 3.8), not from the code.
+//
+// The toy: MAC array D1 = 2 (unrolls K), D2 = 2 (unrolls C), 0.5 pJ per MAC.
+//   rf_w  16 bits, W only, one per MAC (served []: 4 instances), r 0.1 / w 0.2 pJ, 8-bit ports.
+//   sram  1024 bits, I and O, one instance (serves D1, D2), r 2 / w 3 pJ, 32-bit ports:
+//         r_i = I to_low, w_i = I from_high, r_o = O to_low + O to_high, w_o = O from_low + O from_high.
+//   dram  W, I, O (serves D1, D2), r 100 / w 150 pJ, 16-bit ports: w_rd = W to_low,
+//         i_rd = I to_low, o_rw = O to_low + O from_low.
+// bw_min = bw_max, so a transfer of x bits costs ceil(x / bw) word accesses.
+//
+// Notation used in the derivations (zigzag-model.md §2.3, 2.5):
+//   spatial entries: W's rf_w serves no array dim, so K2 C2 sit below W's DRAM level (arch level 1):
+//     W instances per arch level = [4, 4, 1], unique children fed per instance ("boost") = [1, 4].
+//   I and O: the SRAM serves D1, D2, so K2 C2 sit below the SRAM (arch level 0):
+//     I: instances [4, 1, 1], boost [2 (C2 is relevant, K2 is reuse), 1];
+//     O: instances [4, 1, 1], boost [2 (K2 relevant, C2 reduced), 1].
+//   D_u[a]  elements per instance at arch level a (a = 0 MAC, 1 = lowest memory, 2 = next).
+//   c[a]    cycles of one period at arch level a: c[0] = cycles the operand stays at the MAC input
+//           (the irrelevant loops at the bottom of its lowest level), c[m+1] = product of the
+//           temporal loops up to memory level m.
+//   flows at memory m: to_low  amount D_u[m]·boost[m], period c[m];
+//                      from_high amount D_u[m+1],      period c[m+1];
+//                      (O) from_low = to_low's amount/period; O to_low (psum read-back) when partial
+//                      sums stay at m; O to_high / from_high like from_high.
+//   words = ceil(amount·bits / bw) · (T / period) · instances at arch level m+1; the top memory
+//   exchanges nothing with the outside.
+//   Latency (§2.7): stall per (flow) = (ceil(amount·bits/bw) − allowed)·(periods − 1), allowed =
+//   period here (every receiving memory is at most half full, so it is double-buffered); a port with
+//   several flows: Σ positive + max(0, Σ non-positive + Σ allowed·(periods−1) − union of busy
+//   windows); stall = max(0, max over ports). On-loading = per input, max(fill of its lowest memory,
+//   feed from DRAM); transfers done once may shrink (down to ceil(lowest tile bits / bw)) by the
+//   spare port bandwidth (bw − periodic demand)/bw · (T + stall). Off-loading = max(O to_high at the
+//   SRAM, O from_low at the DRAM).
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <sstream>
+
+#include "cost/evaluate.hpp"
+#include "hardware/toml.hpp"
+#include "workload/builder.hpp"
+
+using namespace elaa;
+using hardware::Direction;
+using mapping::Loop;
+using workload::Dim;
+using workload::Operand;
+
+namespace {
+
+std::string toy_text() {
+    std::ifstream in(ELAA_SOURCE_DIR "/tests/data/toy_2x2.toml");
+    std::stringstream text;
+    text << in.rdbuf();
+    REQUIRE(!text.str().empty());
+    return text.str();
+}
+
+hardware::Accelerator toy() { return hardware::parse_accelerator(toy_text(), "toy_2x2.toml"); }
+
+// One conv layer on a c_in x h x h input.
+workload::Layer conv_layer(const std::string& name, std::int64_t c_in, std::int64_t h, std::int64_t k_out,
+                           const workload::Window& window) {
+    workload::NetworkBuilder b("toy_net", "test", static_cast<int>(h));
+    const auto x = b.input(c_in, h, h);
+    b.conv(x, k_out, window, 1, false, name);
+    auto net = b.finish();
+    REQUIRE(net.layers.size() == 1);
+    return net.layers[0];
+}
+
+using Levels = std::vector<std::vector<Loop>>;
+
+mapping::Mapping toy_mapping(const workload::Layer& layer, const hardware::Accelerator& acc, Levels w, Levels i,
+                             Levels o) {
+    mapping::Mapping m;
+    m.spatial = mapping::resolve_spatial(layer, acc, acc.dataflow_for(layer.kind));
+    m.temporal.of(Operand::W) = std::move(w);
+    m.temporal.of(Operand::I) = std::move(i);
+    m.temporal.of(Operand::O) = std::move(o);
+    return m;
+}
+
+// Expected word accesses of one operand at one memory, per direction, and its energy.
+struct Traffic {
+    std::string memory;
+    Operand operand;
+    double to_low, from_high, from_low, to_high;
+    double energy_pj;
+};
+
+void check_traffic(const cost::LayerCost& cost, const hardware::Accelerator& acc,
+                   const std::vector<Traffic>& expected) {
+    REQUIRE(cost.traffic.size() == expected.size());
+    for (const auto& e : expected) {
+        INFO(e.memory << " " << workload::to_string(e.operand));
+        const cost::MemoryTraffic* found = nullptr;
+        for (const auto& t : cost.traffic)
+            if (acc.memories[t.memory].name == e.memory && t.operand == e.operand) found = &t;
+        REQUIRE(found);
+        auto words = [&](Direction d) { return found->word_accesses[static_cast<std::size_t>(d)]; };
+        CHECK(words(Direction::ReadToLow) == e.to_low);
+        CHECK(words(Direction::WriteFromHigh) == e.from_high);
+        CHECK(words(Direction::WriteFromLow) == e.from_low);
+        CHECK(words(Direction::ReadToHigh) == e.to_high);
+        CHECK(found->energy_pj == Approx(e.energy_pj).epsilon(1e-12));
+    }
+}
+
+struct Latency {
+    double temporal, stall, onload, offload;
+};
+
+void check_latency(const cost::LayerCost& cost, const Latency& e) {
+    CHECK(cost.temporal_cycles == e.temporal);
+    CHECK(cost.stall_cycles == e.stall);
+    CHECK(cost.onload_cycles == e.onload);
+    CHECK(cost.offload_cycles == e.offload);
+    CHECK(cost.latency_cycles() == e.temporal + e.stall + e.onload + e.offload);
+}
+
+}  // namespace
+
+TEST_CASE("toy: 1x1 conv, every tile at its lowest memory, no partial sums", "[cost-toy]") {
+    // Layer a: K 2, C 2, OY = OX = 2, 1x1, stride 1 on a 2x2x2 input. MACs = 2·2·2·2 = 16.
+    // Spatial K2 x C2 (4 MACs, full use), temporal OX 2, OY 2: T = 4 cycles.
+    // Mapping (innermost first): every operand keeps OX2 OY2 at its lowest memory, nothing at DRAM.
+    const auto acc = toy();
+    const auto layer = conv_layer("a", 2, 2, 2, workload::win(1, 1, 0));
+    REQUIRE(layer.macs() == 16);
+    const auto m = toy_mapping(layer, acc, {{{Dim::OX, 2}, {Dim::OY, 2}}, {}},  // W
+                               {{{Dim::OX, 2}, {Dim::OY, 2}}, {}},               // I
+                               {{{Dim::OX, 2}, {Dim::OY, 2}}, {}});              // O
+    const auto cost = cost::evaluate(layer, acc, m);
+
+    // W (8 bit). OX, OY are irrelevant to W and innermost: one weight per MAC stays at the MAC input
+    //   for 4 cycles, c = [4, 4, 4]. D_u = [1, 1, 4] (the DRAM level holds K2·C2 = 4 per instance).
+    //   rf_w to_low:    1 weight, period 4 → 1 period · 1 word · 4 instances       = 4 reads
+    //   rf_w from_high: D_u[1] = 1, period 4 → 1 · 1 · 4                            = 4 writes
+    //   dram to_low:    1 · boost 4 = 4 weights = 32 bits → 2 words · 1 period · 1 = 2 reads
+    //   energy: rf_w 4·0.1 + 4·0.2 = 1.2; dram 2·100 = 200.
+    // I (8 bit). D_u = [1, 8 (C2·K-reuse·2·2 window, whole input), 8], c = [1, 4, 4].
+    //   sram to_low:    1 · boost 2 = 16 bits → 1 word, 4 periods                  = 4 reads
+    //   sram from_high: 8 · 8 = 64 bits → 2 words, 1 period                         = 2 writes
+    //   dram to_low:    8 · 8 = 64 bits → 4 words, 1 period                         = 4 reads
+    //   energy: sram 4·2 + 2·3 = 14; dram 4·100 = 400.
+    // O. Only C2 (spatial, below the SRAM) reduces: no partial sum leaves the array, 8-bit outputs.
+    //   D_u = [1, 8, 8], c = [1, 4, 4].
+    //   sram from_low:  1 · boost 2 = 16 bits → 1 word, 4 periods                  = 4 writes
+    //   sram to_high:   8 · 8 = 64 bits → 2 words, 1 period                         = 2 reads
+    //   dram from_low:  64 bits → 4 words (16-bit port), 1 period                   = 4 writes
+    //   energy: sram 4·3 + 2·2 = 16; dram 4·150 = 600.
+    check_traffic(cost, acc,
+                  {{"rf_w", Operand::W, 4, 4, 0, 0, 1.2},
+                   {"dram", Operand::W, 2, 0, 0, 0, 200},
+                   {"sram", Operand::I, 4, 2, 0, 0, 14},
+                   {"dram", Operand::I, 4, 0, 0, 0, 400},
+                   {"sram", Operand::O, 0, 0, 4, 2, 16},
+                   {"dram", Operand::O, 0, 0, 4, 0, 600}});
+    // MAC 16 · 0.5 = 8; memories 1.2 + 200 + 14 + 400 + 16 + 600 = 1231.2; total 1239.2 pJ.
+    CHECK(cost.mac_energy_pj == 8);
+    CHECK(cost.memory_energy_pj == Approx(1231.2).epsilon(1e-12));
+    CHECK(cost.energy_pj() == Approx(1239.2).epsilon(1e-12));
+
+    // Latency. T = 4; ideal = ceil(16 / 4) = 4.
+    //   Stalls: every periodic flow fits its period (I to_low, O from_low: 1 word per 1-cycle
+    //   period); the rest happen once → 0.
+    //   On-loading (everything happens once): W: rf_w fill 1 cycle; DRAM feed 2 words, but the
+    //   16-bit port has nothing periodic, spare (16 − 0)/16 · 4 = 4 cycles, so it shrinks to its
+    //   floor ceil(8 bits / 16) = 1 → W = max(1, 1) = 1. I: SRAM fill 2 words (floor 2), DRAM feed
+    //   4 words (floor ceil(64/16) = 4) → I = 4. On-loading = max(1, 4) = 4 (no port shared by W and I).
+    //   Off-loading: SRAM to_high 2 words (floor 2), DRAM from_low 4 words (floor 4) → 4.
+    //   Latency = 4 + 0 + 4 + 4 = 12.
+    CHECK(cost.ideal_cycles == 4);
+    check_latency(cost, {4, 0, 4, 4});
+    CHECK(cost.spatial_utilisation == 1);
+    CHECK(cost.temporal_utilisation == Approx(4.0 / 12.0));
+    // DRAM traffic: (2 + 4 + 4) words of 16 bits.
+    CHECK(cost.dram_bits == 160);
+
+    // The reusable Evaluator (what the search calls) gives the same cost.
+    const cost::Evaluator evaluator(layer, acc, m.spatial);
+    const auto again = evaluator(m.temporal);
+    CHECK(again.energy_pj() == cost.energy_pj());
+    CHECK(again.latency_cycles() == cost.latency_cycles());
+}
+
+TEST_CASE("toy: partial sums travel between the SRAM and DRAM at psum precision", "[cost-toy]") {
+    // Layer b: K 2, C 4, OY = OX = 2, 1x1 on a 4x2x2 input. MACs = 2·4·2·2 = 32.
+    // Spatial K2 x C2, temporal OX 2, OY 2, C 2: T = 8.
+    // Mapping (innermost first) OX2 OY2 C2:
+    //   W: rf_w [OX2 OY2], dram [C2];  I: sram [OX2 OY2], dram [C2];  O: sram [OX2], dram [OY2 C2].
+    // The C2 loop (irrelevant to O) iterates at the DRAM level above O's SRAM tile, with OY2 between
+    // them, so the SRAM tile is evicted before its reduction ends: 16-bit partial sums go up to DRAM
+    // and come back. (Were C2 directly above the SRAM tile it would merge down: the tile would
+    // simply stay in the SRAM.)
+    const auto acc = toy();
+    const auto layer = conv_layer("b", 4, 2, 2, workload::win(1, 1, 0));
+    REQUIRE(layer.macs() == 32);
+    const auto m = toy_mapping(layer, acc, {{{Dim::OX, 2}, {Dim::OY, 2}}, {{Dim::C, 2}}},  // W
+                               {{{Dim::OX, 2}, {Dim::OY, 2}}, {{Dim::C, 2}}},               // I
+                               {{{Dim::OX, 2}}, {{Dim::OY, 2}, {Dim::C, 2}}});              // O
+    const auto cost = cost::evaluate(layer, acc, m);
+
+    // W: stationary 4 cycles at the MAC (OX OY innermost), c = [4, 4, 8], D_u = [1, 1, 8].
+    //   rf_w to_low 1 word · 2 periods · 4 instances = 8; from_high 1 · 2 · 4 = 8.
+    //   dram to_low 4 weights = 32 bits = 2 words · 2 periods = 4.
+    //   energy: rf_w 8·0.1 + 8·0.2 = 2.4; dram 4·100 = 400.
+    // I: c = [1, 4, 8], D_u = [1, 8 (C2 · 2x2), 16].
+    //   sram to_low 16 bits = 1 word · 8 = 8; from_high 64 bits = 2 words · 2 periods = 4.
+    //   dram to_low 64 bits = 4 words · 2 = 8.
+    //   energy: sram 8·2 + 4·3 = 28; dram 8·100 = 800.
+    // O: c = [1, 2, 8], D_u = [1, 4 (OX2·K2), 8]. Reduction loops above the SRAM (C2 at the DRAM)
+    //   → the SRAM holds partial sums; everything moving below the DRAM is 16-bit.
+    //   sram from_low: 2 psums = 32 bits = 1 word, period 1, 8 periods           = 8 writes
+    //   sram to_low (read-back): same                                            = 8 reads
+    //   sram to_high: 4 psums = 64 bits = 2 words, period 2, 4 periods           = 8 reads
+    //   sram from_high (psums back from DRAM): same                              = 8 writes
+    //   dram from_low: 4 psums · boost 1 = 64 bits = 4 words, 4 periods         = 16 writes
+    //   dram to_low (psums sent back down): same                                 = 16 reads
+    //   energy: sram 16·2 + 16·3 = 80; dram 16·100 + 16·150 = 4000.
+    check_traffic(cost, acc,
+                  {{"rf_w", Operand::W, 8, 8, 0, 0, 2.4},
+                   {"dram", Operand::W, 4, 0, 0, 0, 400},
+                   {"sram", Operand::I, 8, 4, 0, 0, 28},
+                   {"dram", Operand::I, 8, 0, 0, 0, 800},
+                   {"sram", Operand::O, 8, 8, 8, 8, 80},
+                   {"dram", Operand::O, 16, 0, 16, 0, 4000}});
+    // MAC 32 · 0.5 = 16; total 16 + 2.4 + 400 + 28 + 800 + 80 + 4000 = 5326.4 pJ.
+    CHECK(cost.mac_energy_pj == 16);
+    CHECK(cost.energy_pj() == Approx(5326.4).epsilon(1e-12));
+
+    // Latency, T = 8.
+    //   Stalls per port (allowed = period; all memories double-buffered):
+    //     rf_w r: (1 − 4)·(2 − 1) = −3; rf_w w: −3; r_i: (1 − 1)·7 = 0; w_i: (2 − 4)·1 = −2;
+    //     r_o: O to_low (1 word, period 1, 8 periods: 0, busy 1·7) and O to_high (2 words, period 2,
+    //          4 periods: 0, busy 2·3): 0 + max(0, 0 + 13 − union 8) = 5 (the to_low window is the
+    //          whole period, so the union is all 8 cycles);
+    //     w_o: O from_low and O from_high likewise = 5;
+    //     w_rd: (2 − 4)·1 = −2; i_rd: (4 − 4)·1 = 0;
+    //     o_rw: O from_low and O to_low, each 4 words per 2-cycle period, 4 periods: (4 − 2)·3 = 6
+    //           each, busy 2·3 each: 12 + max(0, 0 + 12 − 8) = 16.
+    //   stall = max = 16.
+    //   On-loading (nothing happens once, so nothing shrinks): W max(rf_w fill 1, DRAM 2 words) = 2;
+    //   I max(SRAM fill 2, DRAM 4) = 4 → 4. Off-loading: max(SRAM to_high 2, DRAM from_low 4) = 4.
+    //   Latency = 8 + 16 + 4 + 4 = 32.
+    check_latency(cost, {8, 16, 4, 4});
+    CHECK(cost.dram_bits == (4 + 8 + 32) * 16);
+
+    // O: sram [OX2 OY2], dram [C2] (loop order C2 outermost, as for W and I): the C2 loop sits right
+    // above the SRAM tile, so the tile stays in the SRAM across it. That is the same mapping for O as
+    // sram [OX2 OY2 C2], dram [] — partial sums never leave the SRAM.
+    const Levels wi{{{Dim::OX, 2}, {Dim::OY, 2}}, {{Dim::C, 2}}};
+    const auto c_above =
+        cost::evaluate(layer, acc, toy_mapping(layer, acc, wi, wi, {{{Dim::OX, 2}, {Dim::OY, 2}}, {{Dim::C, 2}}}));
+    const auto c_inside =
+        cost::evaluate(layer, acc, toy_mapping(layer, acc, wi, wi, {{{Dim::OX, 2}, {Dim::OY, 2}, {Dim::C, 2}}, {}}));
+    CHECK(c_above.energy_pj() == c_inside.energy_pj());
+    CHECK(c_above.latency_cycles() == c_inside.latency_cycles());
+    // ... and the DRAM sees only the 8 final 8-bit outputs once: 64 bits = 4 words, 4·150 = 600 pJ.
+    for (const auto& t : c_above.traffic)
+        if (acc.memories[t.memory].name == "dram" && t.operand == Operand::O) {
+            CHECK(t.word_accesses == std::array<double, 4>{0, 0, 4, 0});
+            CHECK(t.energy_pj == 600);
+        }
+}
+
+TEST_CASE("toy: strided, padded 3x3 conv; the input tile is the clipped sliding window", "[cost-toy]") {
+    // Layer c: 3x3, stride 2, pad 1 on a 2x4x4 input, K 2: OY = OX = floor((4 + 2 − 3) / 2) + 1 = 2.
+    // MACs = 2·2·2·2·3·3 = 144. Spatial K2 x C2, temporal FX3 FY3 OX2 OY2: T = 36.
+    // Mapping (innermost first) FX3 FY3 OX2 OY2:
+    //   W: rf_w [], dram [FX3 FY3 OX2 OY2];  I: sram [FX3 FY3 OX2], dram [OY2];  O: same as I.
+    const auto acc = toy();
+    const auto layer = conv_layer("c", 2, 4, 2, workload::win(3, 2, 1));
+    REQUIRE(layer.OY == 2);
+    REQUIRE(layer.macs() == 144);
+    const Levels inner_outer{{{Dim::FX, 3}, {Dim::FY, 3}, {Dim::OX, 2}}, {{Dim::OY, 2}}};
+    const Levels w{{}, {{Dim::FX, 3}, {Dim::FY, 3}, {Dim::OX, 2}, {Dim::OY, 2}}};
+    const auto m = toy_mapping(layer, acc, w, inner_outer, inner_outer);
+    const auto cost = cost::evaluate(layer, acc, m);
+
+    // W: a new weight every cycle, c = [1, 1, 36], D_u = [1, 1, 36].
+    //   rf_w to_low 1 · 36 · 4 = 144; from_high 144; dram to_low 4 weights = 2 words · 36 = 72.
+    //   energy: rf_w 144·0.1 + 144·0.2 = 43.2; dram 72·100 = 7200.
+    // I: the SRAM tile spans FX3 x FY3 x OX2 (x C2): rows = one output row's window = FY = 3; columns
+    //   = s(OX − 1) + FX = 2·1 + 3 = 5, clipped to the real input width 4 → 2·3·4 = 24 elements.
+    //   The DRAM level adds OY2: rows 2·1 + 3 = 5 → clipped to 4: 2·4·4 = 32 (the whole input).
+    //   c = [1, 18, 36], D_u = [1, 24, 32].
+    //   sram to_low 2 elements = 16 bits = 1 word · 36 = 36; from_high 24 · 8 = 192 bits = 6 words
+    //   · 2 periods = 12; dram to_low 192 bits = 12 words · 2 = 24.
+    //   energy: sram 36·2 + 12·3 = 108; dram 24·100 = 2400.
+    // O: FX3 FY3 reduce inside the SRAM level: partial sums between the array and the SRAM (16 bit),
+    //   final 8-bit outputs above it. c = [1, 18, 36], D_u = [1, 4, 8].
+    //   sram from_low 2 psums = 32 bits = 1 word · 36 = 36 writes; to_low read-back: 36 reads;
+    //   sram to_high 4 outputs = 32 bits = 1 word · 2 = 2 reads; dram from_low 32 bits = 2 words · 2 = 4.
+    //   energy: sram (36 + 2)·2 + 36·3 = 184; dram 4·150 = 600.
+    check_traffic(cost, acc,
+                  {{"rf_w", Operand::W, 144, 144, 0, 0, 43.2},
+                   {"dram", Operand::W, 72, 0, 0, 0, 7200},
+                   {"sram", Operand::I, 36, 12, 0, 0, 108},
+                   {"dram", Operand::I, 24, 0, 0, 0, 2400},
+                   {"sram", Operand::O, 36, 0, 36, 2, 184},
+                   {"dram", Operand::O, 0, 0, 4, 0, 600}});
+    // MAC 144 · 0.5 = 72; total 72 + 43.2 + 7200 + 108 + 2400 + 184 + 600 = 10607.2 pJ.
+    CHECK(cost.mac_energy_pj == 72);
+    CHECK(cost.energy_pj() == Approx(10607.2).epsilon(1e-12));
+
+    // Latency, T = 36.
+    //   Stalls: w_rd: 2 words per 1-cycle period, 36 periods: (2 − 1)·35 = 35. Others: w_i (6 − 18)·1
+    //   = −12; i_rd (12 − 18)·1 = −6; o_rw (2 − 18)·1 = −16; r_o: O to_low 0 (busy 35) and O to_high
+    //   (1 − 18)·1 = −17 (busy 18): max(0, −17 + 53 − 36) = 0; the 1-cycle flows 0. stall = 35.
+    //   On-loading: W max(1, 2) = 2, I max(SRAM fill 6, DRAM 12) = 12 → 12.
+    //   Off-loading: max(SRAM to_high 1, DRAM from_low 2) = 2.
+    //   Latency = 36 + 35 + 12 + 2 = 85.
+    check_latency(cost, {36, 35, 12, 2});
+    CHECK(cost.spatial_utilisation == 1);
+}
+
+TEST_CASE("toy: an unrolling that does not divide the layer is fractional for energy", "[cost-toy]") {
+    // Layer d: K 2, C 3, 1x1 on a 3x1x1 input. MACs = 6. D2's C 2 does not divide C 3: ceil(3/2) = 2
+    // temporal iterations of C 3/2 = 1.5 (energy); latency uses the integer 1.
+    // Temporal C2, T = 2; array use 6 / (4 · 2) = 0.75.
+    // Mapping: W rf_w [], dram [C2]; I and O: sram [C2], dram [].
+    const auto acc = toy();
+    const auto layer = conv_layer("d", 3, 1, 2, workload::win(1, 1, 0));
+    REQUIRE(layer.macs() == 6);
+    const auto m = toy_mapping(layer, acc, {{}, {{Dim::C, 2}}}, {{{Dim::C, 2}}, {}}, {{{Dim::C, 2}}, {}});
+    REQUIRE(m.spatial.per_array_dim[1].size() == 1);
+    CHECK(m.spatial.per_array_dim[1][0].factor == 1.5);
+    CHECK(m.spatial.per_array_dim[1][0].factor_int == 1);
+    const auto cost = cost::evaluate(layer, acc, m);
+
+    // W: instances K2 · C1.5 = 3 registers; boost 3. c = [1, 1, 2], D_u = [1, 1, 6].
+    //   rf_w to_low 1 word · 2 periods · 3 = 6; from_high 6; dram to_low 3 weights = 24 bits = 2 words
+    //   · 2 periods = 4. Energy rf_w 6·0.1 + 6·0.2 = 1.8; dram 400.
+    // I: boost round(1.5) = 2, one SRAM. c = [1, 2, 2], D_u = [1, 3 (C2 · C1.5), 3].
+    //   sram to_low 2 elements = 16 bits = 1 word · 2 = 2; from_high 24 bits = 1 word · 1 = 1;
+    //   dram to_low 24 bits = 2 words · 1 = 2. Energy sram 2·2 + 1·3 = 7; dram 200.
+    // O: C reduces both spatially (1.5) and temporally (2, inside the SRAM level): 16-bit partial sums
+    //   between the array and the SRAM, 8-bit outputs above. D_u = [1, 2, 2], boost 2.
+    //   sram from_low 2 psums = 32 bits = 1 word · 2 = 2; to_low 2; to_high 2 outputs = 16 bits =
+    //   1 word · 1 = 1; dram from_low 16 bits = 1 word. Energy sram 3·2 + 2·3 = 12; dram 150.
+    check_traffic(cost, acc,
+                  {{"rf_w", Operand::W, 6, 6, 0, 0, 1.8},
+                   {"dram", Operand::W, 4, 0, 0, 0, 400},
+                   {"sram", Operand::I, 2, 1, 0, 0, 7},
+                   {"dram", Operand::I, 2, 0, 0, 0, 200},
+                   {"sram", Operand::O, 2, 0, 2, 1, 12},
+                   {"dram", Operand::O, 0, 0, 1, 0, 150}});
+    // MAC 6 · 0.5 = 3 (the MACs of the layer, not of the 8 array slots); total 773.8 pJ.
+    CHECK(cost.mac_energy_pj == 3);
+    CHECK(cost.energy_pj() == Approx(773.8).epsilon(1e-12));
+    CHECK(cost.temporal_cycles == 2);
+    CHECK(cost.ideal_cycles == 2);  // ceil(6 / 4)
+    CHECK(cost.spatial_utilisation == 0.75);
+}
+
+TEST_CASE("toy: mappings that do not fit the layer or the memories are rejected", "[cost-toy]") {
+    using Catch::Matchers::Contains;
+    const auto acc = toy();
+    const auto a = conv_layer("a", 2, 2, 2, workload::win(1, 1, 0));
+    const Levels full{{{Dim::OX, 2}, {Dim::OY, 2}}, {}};
+
+    // O's loops lack OY 2: the product of its OY loops is 1, the layer needs 2.
+    const auto missing = toy_mapping(a, acc, full, full, {{{Dim::OX, 2}}, {}});
+    CHECK_THROWS_AS(cost::check_mapping(a, acc, missing), cost::MappingError);
+    CHECK_THROWS_WITH(cost::evaluate(a, acc, missing), Contains("OY") && Contains("layer 'a'"));
+    // One loop too many (OX 4 instead of 2).
+    const auto extra = toy_mapping(a, acc, {{{Dim::OX, 4}, {Dim::OY, 2}}, {}}, full, full);
+    CHECK_THROWS_WITH(cost::check_mapping(a, acc, extra), Contains("OX") && Contains("multiply to 4"));
+    // A level missing for W (the toy has two memories for W).
+    const auto short_w = toy_mapping(a, acc, {{{Dim::OX, 2}, {Dim::OY, 2}}}, full, full);
+    CHECK_THROWS_WITH(cost::check_mapping(a, acc, short_w), Contains("operand W") && Contains("1 memory levels"));
+
+    // Layer c with FX3 kept in rf_w: 3 weights = 24 bits in a 16-bit register.
+    const auto c = conv_layer("c", 2, 4, 2, workload::win(3, 2, 1));
+    const Levels io{{{Dim::FX, 3}, {Dim::FY, 3}, {Dim::OX, 2}}, {{Dim::OY, 2}}};
+    const auto too_big = toy_mapping(c, acc, {{{Dim::FX, 3}}, {{Dim::FY, 3}, {Dim::OX, 2}, {Dim::OY, 2}}}, io, io);
+    CHECK_NOTHROW(cost::check_mapping(c, acc, too_big));
+    CHECK_THROWS_AS(cost::evaluate(c, acc, too_big), cost::MappingError);
+    CHECK_THROWS_WITH(cost::evaluate(c, acc, too_big), Contains("'rf_w'") && Contains("24 bits"));
+}
