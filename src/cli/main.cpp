@@ -17,6 +17,7 @@
 #include "accuracy/accuracy.hpp"
 #include "assess/assessment.hpp"
 #include "report/assess_report.hpp"
+#include "report/plots.hpp"
 #include "util/staged_directory.hpp"
 #include "cost/evaluate.hpp"
 #include "cost/network_cost.hpp"
@@ -162,6 +163,7 @@ int main(int argc, char** argv) {
     struct {
         std::string archs = "all", nets = "suite", objective = "latency", search = "loma", out;
         unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+        bool no_plots = false;
     } as;
     auto* assess = app.add_subcommand(
         "assess", "Energy-latency-area-accuracy of every network on every accelerator: tables, fronts, plots, insights");
@@ -171,6 +173,7 @@ int main(int argc, char** argv) {
     assess->add_option("--search", as.search, "Search space: loma (the paper's) or full")->capture_default_str();
     assess->add_option("--threads", as.threads, "Worker threads")->check(CLI::PositiveNumber)->capture_default_str();
     assess->add_option("--out", as.out, "Output directory (replaced only when the run completes)")->required();
+    assess->add_flag("--no-plots", as.no_plots, "Skip the plots (they need python3-matplotlib)");
 
     try {
         app.parse(argc, argv);
@@ -244,6 +247,7 @@ int main(int argc, char** argv) {
             for (int i = 0; i < argc; ++i) command += (i ? " " : "") + std::string(argv[i]);
             write_file(dir / "run.json",
                        [&](std::ostream& o) { o << elaa::report::run_json(result, command).dump(1) << "\n"; });
+            if (!as.no_plots) elaa::report::render_assessment_plots(dir);
             out.commit();
             std::cout << fmt::format("assessed {} networks x {} accelerators into {}\n", result.networks.size(),
                                      result.accelerators.size(), as.out);

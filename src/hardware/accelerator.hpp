@@ -146,8 +146,8 @@ struct Accelerator {
 
 namespace elaa::hardware {
 
-// Every field that can change a cost, in one canonical string: equal fingerprints mean equal
-// costs, so a cache can compare keys in full instead of trusting a hash.
+// Every field that can change a cost in cycles or pJ, in one canonical string: equal fingerprints
+// mean equal costs, so a cache can compare keys in full instead of trusting a hash.
 std::string fingerprint(const Accelerator& acc);
 
 }  // namespace elaa::hardware
