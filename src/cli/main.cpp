@@ -16,6 +16,7 @@
 
 #include "accuracy/accuracy.hpp"
 #include "assess/assessment.hpp"
+#include "assess/insights.hpp"
 #include "report/assess_report.hpp"
 #include "report/plots.hpp"
 #include "util/staged_directory.hpp"
@@ -247,6 +248,7 @@ int main(int argc, char** argv) {
             for (int i = 0; i < argc; ++i) command += (i ? " " : "") + std::string(argv[i]);
             write_file(dir / "run.json",
                        [&](std::ostream& o) { o << elaa::report::run_json(result, command).dump(1) << "\n"; });
+            write_file(dir / "insights.md", [&](std::ostream& o) { o << elaa::assess::insights_markdown(result); });
             if (!as.no_plots) elaa::report::render_assessment_plots(dir);
             out.commit();
             std::cout << fmt::format("assessed {} networks x {} accelerators into {}\n", result.networks.size(),

@@ -84,6 +84,14 @@ NetworkCost evaluate_network(const workload::Network& net, const hardware::Accel
     NetworkCost out;
     out.layers.resize(net.layers.size());
     const std::string fp = hardware::fingerprint(acc);
+    // Every layer runs at the accelerator's datapath precision (8-bit presets: ZigZag's 8/8/8 with
+    // 16-bit partial sums).
+    const workload::Precision precision = acc.layer_precision();
+    auto at_datapath = [&](const workload::Layer& layer) {
+        workload::Layer adjusted = layer;
+        adjusted.precision = precision;
+        return adjusted;
+    };
 
     // Distinct searches first, so that each runs once whatever the thread count.
     std::vector<std::string> keys(net.layers.size());
@@ -101,13 +109,13 @@ NetworkCost evaluate_network(const workload::Network& net, const hardware::Accel
             lr.given_mapping = true;
             try {
                 lr.result.mapping = given->second;
-                lr.result.cost = evaluate(layer, acc, given->second);
+                lr.result.cost = evaluate(at_datapath(layer), acc, given->second);
             } catch (const MappingError& e) {
                 throw MappingError("given mapping for layer '" + layer.name + "': " + e.what());
             }
             continue;
         }
-        keys[i] = search_key(layer, fp, options.search);
+        keys[i] = search_key(at_datapath(layer), fp, options.search);
         auto [it, inserted] = key_index.emplace(keys[i], first_of_key.size());
         if (inserted) first_of_key.push_back(i);
         job_of_layer[i] = it->second;
@@ -129,7 +137,7 @@ NetworkCost evaluate_network(const workload::Network& net, const hardware::Accel
                         continue;
                     }
                 }
-                results[j] = mapping::search(layer, acc, options.search);
+                results[j] = mapping::search(at_datapath(layer), acc, options.search);
                 if (cache) cache->insert(key, results[j]);
             } catch (...) {
                 errors[j] = std::current_exception();

@@ -140,6 +140,11 @@ struct Accelerator {
     double area_mm2() const;
     double on_chip_bits() const;
     long peak_macs_per_cycle() const { return array.total_units(); }
+    // Operand precisions of a layer run on this datapath: weights, inputs and outputs at
+    // precision_bits, partial sums at twice that (ZigZag's convention; mac.csv's accumulator widths).
+    workload::Precision layer_precision() const {
+        return {array.precision_bits, array.precision_bits, array.precision_bits, 2 * array.precision_bits};
+    }
 };
 
 }  // namespace elaa::hardware

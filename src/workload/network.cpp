@@ -26,4 +26,9 @@ Network with_batch(Network net, int batch) {
     return net;
 }
 
+Network with_precision(Network net, const Precision& precision) {
+    for (auto& layer : net.layers) layer.precision = precision;
+    return net;
+}
+
 }  // namespace elaa::workload

@@ -33,5 +33,7 @@ struct Network {
 
 // The same network processing `batch` images at once (every layer's B scaled).
 Network with_batch(Network net, int batch);
+// The same network with every layer's operand precisions set.
+Network with_precision(Network net, const Precision& precision);
 
 }  // namespace elaa::workload
