@@ -7,7 +7,7 @@ BUILD_DIR=${1:-build}
 
 PACKAGES=(cmake g++ make ccache catch2 libcli11-dev libonnx-dev libprotobuf-dev
           nlohmann-json3-dev libfmt-dev libtomlplusplus-dev
-          libboost-dev libbenchmark-dev python3-matplotlib)
+          libboost-dev libbenchmark-dev python3-matplotlib libpagmo-dev libtbb-dev)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -3,9 +3,12 @@
 #include <fmt/format.h>
 
 #include <functional>
+#include <atomic>
 #include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <iostream>
+#include <sstream>
 #include <thread>
 
 #include <fstream>
@@ -17,6 +20,8 @@
 #include "accuracy/accuracy.hpp"
 #include "assess/assessment.hpp"
 #include "assess/insights.hpp"
+#include "optimise/driver.hpp"
+#include "optimise/export.hpp"
 #include "report/assess_report.hpp"
 #include "report/plots.hpp"
 #include "util/staged_directory.hpp"
@@ -110,6 +115,38 @@ void write_file(const std::filesystem::path& path, const std::function<void(std:
     write_output(path.string(), write);
 }
 
+std::atomic<bool> g_stop{false};
+extern "C" void request_stop(int) { g_stop = true; }
+
+// Writes a file through a temporary sibling and a rename, so a failure leaves the old one.
+void write_file_atomically(const std::filesystem::path& path, const std::string& text) {
+    const auto temp = path.parent_path() / ("." + path.filename().string() + ".tmp");
+    write_file(temp, [&](std::ostream& o) { o << text; });
+    std::filesystem::rename(temp, path);
+}
+
+// pareto.csv, pareto.json and pareto/design_NNN.toml of a run directory.
+void export_run(const std::filesystem::path& dir, const std::string& format) {
+    const auto saved = elaa::optimise::load_saved_run(dir);
+    const elaa::optimise::DesignEvaluator evaluator(saved.config);
+    const auto designs = elaa::optimise::pareto_designs(evaluator, saved.archive);
+    if (format == "csv" || format == "all") {
+        std::ostringstream text;
+        elaa::optimise::write_pareto_csv(text, evaluator, designs);
+        write_file_atomically(dir / "pareto.csv", text.str());
+    }
+    if (format == "json" || format == "all")
+        write_file_atomically(dir / "pareto.json", elaa::optimise::pareto_json(evaluator, designs).dump(1) + "\n");
+    if (format == "toml" || format == "all") {
+        elaa::StagedDirectory staged(dir / "pareto");
+        for (std::size_t i = 0; i < designs.size(); ++i)
+            write_file(staged.path() / elaa::optimise::design_file_name(i + 1),
+                       [&](std::ostream& o) { o << elaa::optimise::design_toml(evaluator, designs[i], i + 1); });
+        staged.commit();
+    }
+    std::cerr << fmt::format("elaa: exported {} Pareto designs to {}\n", designs.size(), dir.string());
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -151,7 +188,7 @@ int main(int argc, char** argv) {
     eval->add_option("--net", ev.net, "Zoo network (elaa nets) or .onnx file")->required();
     eval->add_option("--objective", ev.objective, "What the mapping search minimises: latency, energy or edp")
         ->capture_default_str();
-    eval->add_option("--search", ev.search, "Search space: loma (ZigZag's) or full (a superset)")->capture_default_str();
+    eval->add_option("--search", ev.search, "Search space: fast (design-space exploration), loma (ZigZag's) or full (a superset)")->capture_default_str();
     eval->add_option("--kinds", ev.kinds, "Layer kinds to cost: conv, fc, pool, add (comma-separated)")
         ->capture_default_str();
     eval->add_option("--batch", ev.batch, "Images per inference")->check(CLI::PositiveNumber)->capture_default_str();
@@ -176,6 +213,23 @@ int main(int argc, char** argv) {
     assess->add_option("--out", as.out, "Output directory (replaced only when the run completes)")->required();
     assess->add_flag("--no-plots", as.no_plots, "Skip the plots (they need python3-matplotlib)");
 
+    struct {
+        std::string config, out, resume;
+        unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+        bool force = false;
+    } op;
+    auto* optimise = app.add_subcommand("optimise", "Co-optimise accelerator and network with NSGA-II (pagmo2)");
+    optimise->add_option("CONFIG", op.config, "Run config TOML (configs/runs/default.toml); optional with --resume");
+    optimise->add_option("--out", op.out, "Run directory for checkpoints and results (must not hold a run)");
+    optimise->add_option("--resume", op.resume, "Continue the run in this directory from its last checkpoint");
+    optimise->add_option("--threads", op.threads, "Evaluations in parallel")->check(CLI::PositiveNumber)->capture_default_str();
+    optimise->add_flag("--force", op.force, "Resume even though the config changed");
+
+    std::string export_dir, export_format = "all";
+    auto* exporter = app.add_subcommand("export", "Write the Pareto set of a run: pareto.csv, pareto.json, pareto/design_NNN.toml");
+    exporter->add_option("DIR", export_dir, "Run directory")->required();
+    exporter->add_option("--format", export_format, "csv, json, toml or all")->capture_default_str();
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -193,10 +247,14 @@ int main(int argc, char** argv) {
             print(elaa::report::arch_table(), false);
         } else if (*eval) {
             elaa::cost::EvalOptions options;
+            const auto acc = load_arch(ev.arch);
+            // A design file may state how it was evaluated; explicit options win.
+            if (eval->count("--objective") == 0 && !acc.evaluation.objective.empty()) ev.objective = acc.evaluation.objective;
+            if (eval->count("--search") == 0 && !acc.evaluation.search.empty()) ev.search = acc.evaluation.search;
             if (!elaa::mapping::parse_objective(ev.objective, options.search.objective))
                 throw elaa::InputError("--objective: '" + ev.objective + "' is not one of latency, energy, edp");
             if (!elaa::mapping::parse_search_space(ev.search, options.search.space))
-                throw elaa::InputError("--search: '" + ev.search + "' is not one of loma, full");
+                throw elaa::InputError("--search: '" + ev.search + "' is not one of fast, loma, full");
             options.kinds.clear();
             for (const auto& kind : CLI::detail::split(ev.kinds, ',')) {
                 elaa::cost::KindClass k;
@@ -205,7 +263,6 @@ int main(int argc, char** argv) {
                 options.kinds.push_back(k);
             }
             options.threads = ev.threads;
-            const auto acc = load_arch(ev.arch);
             const auto network = elaa::workload::with_batch(load_network(ev.net), ev.batch);
             if (!ev.mapping.empty()) options.given_mappings = elaa::mapping::load_mappings(ev.mapping, acc);
             elaa::cost::NetworkCost result;
@@ -229,7 +286,7 @@ int main(int argc, char** argv) {
             if (!elaa::mapping::parse_objective(as.objective, options.objective))
                 throw elaa::InputError("--objective: '" + as.objective + "' is not one of latency, energy, edp");
             if (!elaa::mapping::parse_search_space(as.search, options.space))
-                throw elaa::InputError("--search: '" + as.search + "' is not one of loma, full");
+                throw elaa::InputError("--search: '" + as.search + "' is not one of fast, loma, full");
             options.threads = as.threads;
             options.archs = elaa::assess::select_accelerators(as.archs);
             options.nets = elaa::assess::select_networks(as.nets);
@@ -253,6 +310,52 @@ int main(int argc, char** argv) {
             out.commit();
             std::cout << fmt::format("assessed {} networks x {} accelerators into {}\n", result.networks.size(),
                                      result.accelerators.size(), as.out);
+        } else if (*optimise) {
+            if (op.out.empty() == op.resume.empty())
+                throw elaa::InputError("optimise: give either --out DIR (a new run) or --resume DIR");
+            const std::filesystem::path dir = op.resume.empty() ? op.out : op.resume;
+            elaa::optimise::RunConfig config;
+            if (!op.config.empty())
+                config = elaa::optimise::load_run_config(op.config);
+            else if (!op.resume.empty())
+                config = elaa::optimise::load_saved_run(dir).config;
+            else
+                throw elaa::InputError("optimise: a new run needs its CONFIG file");
+            if (op.resume.empty()) {
+                std::error_code ec;
+                if (std::filesystem::exists(dir / elaa::optimise::kCheckpointFile, ec))
+                    throw elaa::InputError(dir.string() + " already holds a run: resume it with --resume " + dir.string() +
+                                           ", or choose another --out");
+                std::filesystem::create_directories(dir, ec);
+                if (ec) throw elaa::InputError(dir.string() + ": cannot create the run directory (" + ec.message() + ")");
+            }
+            elaa::optimise::RunControl control;
+            control.dir = dir;
+            control.resume = !op.resume.empty();
+            control.force = op.force;
+            control.threads = op.threads;
+            control.stop = &g_stop;
+            control.progress = [](const elaa::optimise::GenerationReport& r) {
+                std::cerr << fmt::format("gen {:>4}/{}  {:>7} evals ({:.0f}/s)  cache: genomes {:.0f} %, layers {:.0f} %"
+                                         "  HV {:.4f}  archive {}  ETA {:.0f} s\n",
+                                         r.generation, r.generations, r.evaluations, r.evaluations_per_s,
+                                         100 * r.genome_hit_rate, 100 * r.layer_hit_rate, r.hypervolume, r.archive_size,
+                                         r.eta_s);
+            };
+            std::signal(SIGINT, request_stop);
+            const auto result = elaa::optimise::run_optimisation(config, control);
+            std::signal(SIGINT, SIG_DFL);
+            if (result.stopped_early) {
+                std::cerr << fmt::format("elaa: stopped after generation {} of {}; checkpoint saved. Resume with: "
+                                         "elaa optimise --resume {}\n",
+                                         result.generations_done, config.generations, dir.string());
+                return 0;
+            }
+            export_run(dir, "all");
+        } else if (*exporter) {
+            if (export_format != "csv" && export_format != "json" && export_format != "toml" && export_format != "all")
+                throw elaa::InputError("--format: '" + export_format + "' is not one of csv, json, toml, all");
+            export_run(export_dir, export_format);
         } else if (*import) {
             elaa::workload::OnnxImportOptions options;
             options.skip_unsupported = skip_unsupported;

@@ -113,12 +113,21 @@ struct OperationalArray {
     std::optional<std::size_t> dim_index(const std::string& name) const;
 };
 
+// How a design was evaluated when it was produced (an exported optimisation result): `elaa eval`
+// uses these unless told otherwise, so that the file alone reproduces the design's figures.
+struct EvaluationDefaults {
+    std::string search;     // "loma" or "full"; empty: elaa eval's own default
+    std::string objective;  // "latency", "energy", "edp"; empty: elaa eval's own default
+    bool operator==(const EvaluationDefaults&) const = default;
+};
+
 struct Accelerator {
     std::string name;
     std::string description;
     double frequency_mhz = 1000;
     int technology_nm = 28;
     std::vector<std::string> assumptions;  // stated in the preset and echoed in outputs
+    EvaluationDefaults evaluation;         // [evaluation] table
 
     OperationalArray array;
     std::vector<Memory> memories;  // bottom-up: a memory's operands are served by the ones above it

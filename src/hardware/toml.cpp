@@ -379,7 +379,7 @@ Accelerator from_table(const toml::table& root, const std::string& source) {
     const Place top{source, "top level"};
     check_keys(root,
                {"name", "description", "frequency_mhz", "technology_nm", "assumptions", "array", "dataflow",
-                "memories"},
+                "memories", "evaluation"},
                top);
     Accelerator acc;
     acc.name = as_string(required(root, "name", "accelerator name", top), "name", top);
@@ -394,6 +394,23 @@ Accelerator from_table(const toml::table& root, const std::string& source) {
     if (const toml::node* assumptions = root.get("assumptions"))
         acc.assumptions = string_array(*assumptions, "assumptions", top);
 
+    if (const toml::node* evaluation = root.get("evaluation")) {
+        const Place place = top.inner("[evaluation]");
+        if (!evaluation->is_table()) place.fail(*evaluation, "[evaluation] must be a table");
+        const auto& t = *evaluation->as_table();
+        check_keys(t, {"search", "mapping_objective"}, place);
+        if (const auto* n = t.get("search")) {
+            acc.evaluation.search = as_string(*n, "search", place);
+            if (acc.evaluation.search != "fast" && acc.evaluation.search != "loma" && acc.evaluation.search != "full")
+                place.fail(*n, "'search' must be fast, loma or full, got '" + acc.evaluation.search + "'");
+        }
+        if (const auto* n = t.get("mapping_objective")) {
+            acc.evaluation.objective = as_string(*n, "mapping_objective", place);
+            const auto& o = acc.evaluation.objective;
+            if (o != "latency" && o != "energy" && o != "edp")
+                place.fail(*n, "'mapping_objective' must be latency, energy or edp, got '" + o + "'");
+        }
+    }
     acc.array = parse_array(root, top);
     parse_dataflows(root, acc, top);
     parse_memories(root, acc, top);
@@ -512,6 +529,13 @@ std::string to_toml(const Accelerator& acc) {
         out << "assumptions = [\n";
         for (const auto& assumption : acc.assumptions) out << "  " << toml_string(assumption) << ",\n";
         out << "]\n";
+    }
+
+    if (!acc.evaluation.search.empty() || !acc.evaluation.objective.empty()) {
+        out << "\n[evaluation]  # how this design was evaluated: elaa eval's defaults for it\n";
+        if (!acc.evaluation.search.empty()) out << "search = " << toml_string(acc.evaluation.search) << "\n";
+        if (!acc.evaluation.objective.empty())
+            out << "mapping_objective = " << toml_string(acc.evaluation.objective) << "\n";
     }
 
     const OperationalArray& array = acc.array;

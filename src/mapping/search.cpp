@@ -19,7 +19,14 @@ std::string_view to_string(Objective objective) {
     return "?";
 }
 
-std::string_view to_string(SearchSpace space) { return space == SearchSpace::Loma ? "loma" : "full"; }
+std::string_view to_string(SearchSpace space) {
+    switch (space) {
+        case SearchSpace::Fast: return "fast";
+        case SearchSpace::Loma: return "loma";
+        case SearchSpace::Full: return "full";
+    }
+    return "?";
+}
 
 bool parse_objective(std::string_view text, Objective& out) {
     for (auto o : {Objective::Latency, Objective::Energy, Objective::Edp})
@@ -31,7 +38,7 @@ bool parse_objective(std::string_view text, Objective& out) {
 }
 
 bool parse_search_space(std::string_view text, SearchSpace& out) {
-    for (auto s : {SearchSpace::Loma, SearchSpace::Full})
+    for (auto s : {SearchSpace::Fast, SearchSpace::Loma, SearchSpace::Full})
         if (to_string(s) == text) {
             out = s;
             return true;
@@ -56,6 +63,7 @@ namespace {
 
 using workload::Layer;
 
+constexpr std::size_t kFastFactorLimit = 4;  // at most 24 orders
 constexpr std::size_t kLomaFactorLimit = 6;  // ZigZag's default lpf_limit
 constexpr std::size_t kFullFactorLimit = 7;  // up to 7! = 5040 orders: ~10 ms per layer
 
@@ -394,7 +402,8 @@ SearchResult search_temporal(const workload::Layer& layer, const hardware::Accel
     bool found = false;
     std::optional<Overflow> overflow;
 
-    const auto loma_lpfs = loop_prime_factors(layer, spatial, kLomaFactorLimit);
+    const auto loma_lpfs = loop_prime_factors(
+        layer, spatial, options.space == SearchSpace::Fast ? kFastFactorLimit : kLomaFactorLimit);
     explore(layer, acc, spatial, loma_lpfs, options.objective, result, found, overflow);
     if (options.space == SearchSpace::Full) {
         // The full space adds every order of finer factors (limit 7), which gives the allocator tile

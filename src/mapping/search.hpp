@@ -11,6 +11,10 @@
 // `full` evaluates every mapping `loma` evaluates and more: every order of the bounds split into up
 // to 7 factors (finer tiles than loma can express). It is never worse than `loma` on the chosen
 // objective.
+//
+// `fast` is LOMA with at most 4 factors (at most 24 orders): for design-space exploration, where a
+// search runs for every new (layer, hardware) pair and an approximate mapping is enough to rank
+// designs.
 #pragma once
 
 #include <optional>
@@ -21,7 +25,7 @@
 namespace elaa::mapping {
 
 enum class Objective { Latency, Energy, Edp };
-enum class SearchSpace { Loma, Full };
+enum class SearchSpace { Fast, Loma, Full };
 
 std::string_view to_string(Objective objective);
 std::string_view to_string(SearchSpace space);
