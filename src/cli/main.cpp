@@ -137,6 +137,12 @@ void export_run(const std::filesystem::path& dir, const std::string& format) {
     }
     if (format == "json" || format == "all")
         write_file_atomically(dir / "pareto.json", elaa::optimise::pareto_json(evaluator, designs).dump(1) + "\n");
+    if (format == "csv" || format == "all") {
+        std::string history = "generation,hypervolume,archive_size\n";
+        for (const auto& h : saved.history)
+            history += fmt::format("{},{:.9g},{}\n", h.generation, h.hypervolume, h.archive_size);
+        write_file_atomically(dir / "history.csv", history);
+    }
     if (format == "toml" || format == "all") {
         elaa::StagedDirectory staged(dir / "pareto");
         for (std::size_t i = 0; i < designs.size(); ++i)
