@@ -25,20 +25,20 @@ std::string quoted(const std::string& text) {
 
 }  // namespace
 
-void render_assessment_plots(const std::filesystem::path& dir) {
-    const auto script = embedded_file("scripts/plot_assessment.py");
-    if (!script) throw InputError("this elaa was built without scripts/plot_assessment.py");
+void render_plots(const std::string& name, const std::filesystem::path& dir) {
+    const auto script = embedded_file(name);
+    if (!script) throw InputError("this elaa was built without " + name);
     const std::string check = python() + " -c 'import matplotlib' >/dev/null 2>&1";
     if (std::system(check.c_str()) != 0)
         throw InputError("plots need python3 with matplotlib: apt-get install python3-matplotlib "
-                         "(scripts/setup.sh installs it), or pass --no-plots");
+                         "(scripts/setup.sh installs it)");
     const std::string command = python() + " - " + quoted(dir.string());
     FILE* pipe = ::popen(command.c_str(), "w");
     if (!pipe) throw InputError("cannot start " + python() + " for the plots");
     std::fwrite(script->data(), 1, script->size(), pipe);
     const int status = ::pclose(pipe);
     if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        throw InputError("the plot script failed (see its message above); no results were replaced");
+        throw InputError(name + " failed (see its message above)");
 }
 
 }  // namespace elaa::report
