@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "optimise/checkpoint.hpp"
+#include "optimise/mpi_pool.hpp"
 #include "problems/codesign_problem.hpp"
 #include "util/error.hpp"
 
@@ -43,9 +44,11 @@ struct BatchLog {
     std::vector<std::pair<pagmo::vector_double, pagmo::vector_double>> entries;
 };
 
-// A batch evaluator: a pool of `threads` std::threads over the genomes, results by index.
+// A batch evaluator: a pool of `threads` std::threads over the genomes, or (mpi) every MPI rank;
+// results by index either way.
 struct PoolBfe {
     unsigned threads = 1;
+    bool mpi = false;
     std::shared_ptr<BatchLog> log;
 
     pagmo::vector_double operator()(const pagmo::problem& p, const pagmo::vector_double& dvs) const {
@@ -56,17 +59,22 @@ struct PoolBfe {
         pagmo::vector_double out(n * nf);
         std::vector<pagmo::vector_double> xs(n);
         for (std::size_t i = 0; i < n; ++i) xs[i].assign(dvs.begin() + static_cast<long>(i * nx), dvs.begin() + static_cast<long>((i + 1) * nx));
-        std::atomic<std::size_t> next{0};
-        auto work = [&] {
-            for (std::size_t i = next++; i < n; i = next++) {
-                const auto f = udp->fitness(xs[i]);
-                std::copy(f.begin(), f.end(), out.begin() + static_cast<long>(i * nf));
-            }
-        };
-        std::vector<std::thread> pool;
-        for (unsigned t = 1; t < std::min<std::size_t>(threads, n); ++t) pool.emplace_back(work);
-        work();
-        for (auto& t : pool) t.join();
+        if (mpi) {
+            const auto fs = mpi_evaluate(xs, [&](const std::vector<double>& x) { return udp->fitness(x); });
+            for (std::size_t i = 0; i < n; ++i) std::copy(fs[i].begin(), fs[i].end(), out.begin() + static_cast<long>(i * nf));
+        } else {
+            std::atomic<std::size_t> next{0};
+            auto work = [&] {
+                for (std::size_t i = next++; i < n; i = next++) {
+                    const auto f = udp->fitness(xs[i]);
+                    std::copy(f.begin(), f.end(), out.begin() + static_cast<long>(i * nf));
+                }
+            };
+            std::vector<std::thread> pool;
+            for (unsigned t = 1; t < std::min<std::size_t>(threads, n); ++t) pool.emplace_back(work);
+            work();
+            for (auto& t : pool) t.join();
+        }
         if (log) {
             std::lock_guard lock(log->mutex);
             for (std::size_t i = 0; i < n; ++i)
@@ -219,12 +227,14 @@ RunResult run_optimisation(const RunConfig& config, const RunControl& control,
                            std::shared_ptr<const DesignEvaluator> evaluator) {
     pagmo::problem prob{problems::CodesignProblem{evaluator}};
     const auto log = std::make_shared<BatchLog>();
-    const pagmo::bfe bfe{PoolBfe{std::max(1u, control.threads), log}};
+    const pagmo::bfe bfe{PoolBfe{std::max(1u, control.threads), control.mpi, log}};
     const auto checkpoint = control.dir / kCheckpointFile;
     const auto nobj = evaluator->objective_count();
     const double mutation = config.mutation.value_or(1.0 / static_cast<double>(evaluator->encoding().dimension()));
 
+    std::size_t evaluated = 0;  // genomes evaluated by this process's batches (all ranks)
     auto offer_logged = [&](State& s) {
+        evaluated += log->entries.size();
         for (const auto& [x, f] : log->entries)
             if (feasible(f)) s.archive.offer(evaluator->encoding().normalise(x), f);
         log->entries.clear();
@@ -258,7 +268,7 @@ RunResult run_optimisation(const RunConfig& config, const RunControl& control,
 
     RunResult result;
     const auto start = std::chrono::steady_clock::now();
-    const auto evaluations_before = evaluator->stats().evaluations;
+    const auto evaluated_before = evaluated;
     unsigned steps = 0;
     while (s.generations_done < config.generations) {
         pagmo::nsga2 algo{1u, config.crossover, config.eta_c, mutation, config.eta_m,
@@ -282,7 +292,7 @@ RunResult run_optimisation(const RunConfig& config, const RunControl& control,
             GenerationReport r;
             r.generation = s.generations_done;
             r.generations = config.generations;
-            r.evaluations = stats.evaluations - evaluations_before;
+            r.evaluations = evaluated - evaluated_before;
             r.evaluations_per_s = elapsed > 0 ? static_cast<double>(r.evaluations) / elapsed : 0;
             r.genome_hit_rate = stats.evaluations ? static_cast<double>(stats.genome_hits) / static_cast<double>(stats.evaluations) : 0;
             r.layer_hit_rate = stats.layer_searches ? static_cast<double>(stats.layer_hits) / static_cast<double>(stats.layer_searches) : 0;

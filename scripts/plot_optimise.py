@@ -18,6 +18,7 @@ import math
 import os
 import statistics
 import sys
+import textwrap
 
 import matplotlib
 
@@ -42,27 +43,26 @@ class InputError(Exception):
 class Objective:
     """One pareto.csv objective column and how to draw it."""
 
-    def __init__(self, column, name, unit, minimum_exclusive=None, maximum=None):
+    def __init__(self, column, name, unit, percentage=False):
         self.column = column
         self.name = name
         self.unit = unit
-        self.minimum_exclusive = minimum_exclusive
-        self.maximum = maximum
-        self.log = False  # decided from the data: log when the values span a decade or more
+        self.percentage = percentage  # 0 to 100 on a linear axis; other objectives are > 0
+        self.log = False  # decided from the data: log when the values span LOG_SPAN or more
 
     def label(self):
         return f"{self.name} ({self.unit}{', log' if self.log else ''})"
 
 
 # The objective columns pareto.csv can hold, in plotting order, keyed by the names pareto.json
-# gives the optimiser's objectives (SI units, accuracy negated so that every objective is minimised).
+# gives the optimiser's objectives (SI units; accuracy negated so that all are minimised).
 KNOWN_OBJECTIVES = {
-    "energy_j": ("energy_uj", "energy", "µJ", 0, None),
-    "geomean_energy_j": ("geomean_energy_uj", "geomean energy", "µJ", 0, None),
-    "latency_s": ("latency_ms", "latency", "ms", 0, None),
-    "geomean_latency_s": ("geomean_latency_ms", "geomean latency", "ms", 0, None),
-    "area_mm2": ("area_mm2", "area", "mm²", 0, None),
-    "neg_top1": ("top1", "top-1 accuracy", "%", None, 100),
+    "energy_j": ("energy_uj", "energy", "µJ"),
+    "geomean_energy_j": ("geomean_energy_uj", "geomean energy", "µJ"),
+    "latency_s": ("latency_ms", "latency", "ms"),
+    "geomean_latency_s": ("geomean_latency_ms", "geomean latency", "ms"),
+    "area_mm2": ("area_mm2", "area", "mm²"),
+    "neg_top1": ("top1", "top-1 accuracy", "%", True),
 }
 LOG_SPAN = 10.0  # max/min ratio from which an axis is logarithmic
 
@@ -121,8 +121,10 @@ def read_csv(path, hint):
                 if None in row or any(value is None for value in row.values()):
                     raise InputError(f"{path}:{reader.line_num}: expected {len(header)} cells")
                 rows.append((reader.line_num, row))
-        except (csv.Error, UnicodeDecodeError) as error:
+        except csv.Error as error:
             raise InputError(f"{path}:{reader.line_num}: {error}") from None
+        except UnicodeDecodeError:
+            raise InputError(f"{path}: not UTF-8 text") from None
     if not rows:
         raise InputError(f"{path}: no data rows")
     return header, rows
@@ -145,8 +147,8 @@ def read_run_description(path):
             document = json.load(handle)
     except json.JSONDecodeError as error:
         raise InputError(f"{path}:{error.lineno}: not valid JSON: {error.msg}") from None
-    except UnicodeDecodeError as error:
-        raise InputError(f"{path}: not UTF-8 text: {error}") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not UTF-8 text") from None
     if not isinstance(document, dict):
         raise InputError(f"{path}:1: expected a JSON object")
     problem = document.get("problem")
@@ -168,6 +170,7 @@ class Run:
         self.json_path = os.path.join(directory, "pareto.json")
         hint = "run `elaa optimise` or `elaa export DIR` first"
         self.problem, json_names = read_run_description(self.json_path)
+        self.objectives_known = json_names is not None
         header, rows = read_csv(self.pareto_path, hint)
         self.objectives = objectives_for(header, json_names, self.pareto_path, self.json_path)
         if len(self.objectives) < 2:
@@ -176,27 +179,26 @@ class Run:
         self.values = {objective.column: [] for objective in self.objectives}
         for line, row in rows:
             for objective in self.objectives:
+                limits = (dict(minimum=0, maximum=100) if objective.percentage
+                          else dict(minimum_exclusive=0))
                 self.values[objective.column].append(parse_number(
-                    row[objective.column], self.pareto_path, line, objective.column,
-                    minimum_exclusive=objective.minimum_exclusive,
-                    minimum=None if objective.minimum_exclusive is not None else 0,
-                    maximum=objective.maximum))
+                    row[objective.column], self.pareto_path, line, objective.column, **limits))
         self.category_column = next((c for c in ("network", "dataflow") if c in header), None)
         self.categories = [row[self.category_column].strip() or "(none)" if self.category_column
                            else "all designs" for _, row in rows]
         self.constant = self._drop_constant_objectives()
         for objective in self.objectives:
             values = self.values[objective.column]
-            objective.log = (objective.minimum_exclusive is not None
-                             and max(values) / min(values) >= LOG_SPAN)
+            objective.log = not objective.percentage and max(values) / min(values) >= LOG_SPAN
         self.history = self._read_history(hint)
 
     def _drop_constant_objectives(self):
-        """Removes objectives with one value on every design (a fixed accelerator's area when
-        pareto.json does not say which columns are objectives); returns [(objective, value)]."""
+        """Without pareto.json, every known column was taken for an objective; one with the same
+        value on every design (network_for_hardware's fixed area) is not one and is dropped.
+        Returns [(objective, value)] of the dropped columns."""
         constant = [objective for objective in self.objectives
                     if len(set(self.values[objective.column])) == 1]
-        if len(self.objectives) - len(constant) < 2:
+        if self.objectives_known or len(self.objectives) - len(constant) < 2:
             return []
         self.objectives = [o for o in self.objectives if o not in constant]
         return [(objective, self.values[objective.column][0]) for objective in constant]
@@ -238,6 +240,9 @@ def apply_fixed_style():
         "axes.grid": True,
         "grid.alpha": 0.3,
         "grid.linewidth": 0.6,
+        # A fixed title height: automatic placement measures every axes' ticks on each draw,
+        # a fifth of the matrix's rendering time, and no axes here has a title anyway.
+        "axes.titley": 1.0,
         "svg.hashsalt": "elaa-plot-optimise",  # fixed ids in the SVG instead of random ones
         "svg.fonttype": "path",  # glyphs as paths: identical rendering without the fonts
     })
@@ -249,6 +254,14 @@ def save_figure(figure, directory, name):
     figure.savefig(os.path.join(directory, f"{name}.svg"),
                    metadata={"Date": None, "Creator": None})
     plt.close(figure)
+
+
+def add_caption(figure, left, text, fontsize=8):
+    """Grey explanatory text at the bottom of the figure, wrapped to the figure's width
+    (matplotlib's own wrapping ignores the figure edge in saved files)."""
+    characters = int(figure.get_figwidth() * (0.98 - left) * 72 / (0.6 * fontsize))
+    lines = [textwrap.fill(paragraph, characters) for paragraph in text.split("\n")]
+    figure.text(left, 0.012, "\n".join(lines), fontsize=fontsize, color="0.3", va="bottom")
 
 
 def problem_phrase(run):
@@ -332,7 +345,9 @@ def draw_diagonal(axes, objective, run, groups, limits):
     counts.hist([[run.values[objective.column][i] for i in indices]
                  for _, _, _, indices in groups],
                 bins=histogram_bins(limits, objective.log), stacked=True,
-                color=[colour for _, colour, _, _ in groups], edgecolor="white", linewidth=0.3)
+                # One outline per group rather than one rectangle per bin: much faster to draw.
+                histtype="stepfilled", color=[colour for _, colour, _, _ in groups],
+                edgecolor="white", linewidth=0.4)
     counts.set_ylim(0, counts.get_ylim()[1] * 1.3)  # headroom for the name
     counts.set_yticks([])
     counts.grid(False)
@@ -353,8 +368,10 @@ def draw_scatter(axes, x_values, y_values, groups):
 def matrix_caption(run, groups):
     grouping = {"network": "network", "dataflow": "dataflow (no network column)"}.get(
         run.category_column, "")
-    text = (f"{len(run.categories)} Pareto designs. Off-diagonal: one objective against another "
-            f"(lower is better, except top-1). Diagonal: number of designs per bin"
+    exception = ", except top-1" if any(o.column == "top1" for o in run.objectives) else ""
+    designs = f"{len(run.categories)} Pareto design{'s' if len(run.categories) != 1 else ''}"
+    text = (f"{designs}. Off-diagonal: one objective against another "
+            f"(lower is better{exception}). Diagonal: number of designs per bin"
             f"{', stacked by ' + grouping if grouping else ''}. Log axes where an objective "
             f"spans {LOG_SPAN:g}x or more.")
     for objective, value in run.constant:
@@ -362,50 +379,63 @@ def matrix_caption(run, groups):
     return text
 
 
-def plot_pareto_matrix(run):
-    objectives = run.objectives
-    count = len(objectives)
-    groups = category_groups(run)
-    panel = 2.6 if count <= 3 else 2.3
+# Matrix layout in inches: fixed margins around square panels, the legend in a right margin.
+PANEL_INCHES = {2: 3.0, 3: 2.6}  # more objectives: 2.3
+LEFT_INCHES, RIGHT_INCHES, TOP_INCHES, BOTTOM_INCHES = 0.75, 3.4, 0.6, 1.25
+
+
+def matrix_layout(count):
+    """(figure, panels, legend anchor in figure coordinates) for count x count square panels."""
+    grid = PANEL_INCHES.get(count, 2.3) * count
+    width, height = grid + LEFT_INCHES + RIGHT_INCHES, grid + TOP_INCHES + BOTTOM_INCHES
     figure, panels = plt.subplots(count, count, sharex="col", sharey="row", squeeze=False,
-                                  figsize=(panel * count + 3.4, panel * count + 1.5))
-    legend_width = 3.4 / (panel * count + 3.4)
-    figure.subplots_adjust(left=0.75 / (panel * count + 3.4), right=1 - legend_width,
-                           bottom=0.95 / (panel * count + 1.5), top=1 - 0.6 / (panel * count + 1.5),
+                                  figsize=(width, height))
+    figure.subplots_adjust(left=LEFT_INCHES / width, right=1 - RIGHT_INCHES / width,
+                           bottom=BOTTOM_INCHES / height, top=1 - TOP_INCHES / height,
                            wspace=0.08, hspace=0.08)
+    legend_anchor = (1 - (RIGHT_INCHES - 0.15) / width, 1 - TOP_INCHES / height)
+    return figure, panels, legend_anchor
+
+
+def set_objective_scales(panels, run):
+    """Limits and scale of each objective on its column's x axis and its row's y axis; the
+    panels of a column (row) share one x (y) axis, so setting the first panel sets them all."""
     limits = {}
-    for index, objective in enumerate(objectives):
-        values = run.values[objective.column]
-        limits[objective.column] = padded_limits(values, objective.log)
-        if objective.log:  # shared: setting it on one panel sets the whole column / row
+    for index, objective in enumerate(run.objectives):
+        limits[objective.column] = padded_limits(run.values[objective.column], objective.log)
+        if objective.log:
             panels[0][index].set_xscale("log")
             panels[index][0].set_yscale("log")
             set_log_ticks(panels[0][index].xaxis, limits[objective.column])
             set_log_ticks(panels[index][0].yaxis, limits[objective.column])
         panels[0][index].set_xlim(*limits[objective.column])
         panels[index][0].set_ylim(*limits[objective.column])
+    return limits
+
+
+def plot_pareto_matrix(run):
+    objectives = run.objectives
+    groups = category_groups(run)
+    figure, panels, legend_anchor = matrix_layout(len(objectives))
+    limits = set_objective_scales(panels, run)
     for row, y_objective in enumerate(objectives):
         for column, x_objective in enumerate(objectives):
-            axes = panels[row][column]
             if row == column:
-                draw_diagonal(axes, x_objective, run, groups, limits[x_objective.column])
+                draw_diagonal(panels[row][column], x_objective, run, groups,
+                              limits[x_objective.column])
             else:
-                draw_scatter(axes, run.values[x_objective.column],
+                draw_scatter(panels[row][column], run.values[x_objective.column],
                              run.values[y_objective.column], groups)
         panels[row][0].set_ylabel(y_objective.label())
         panels[-1][row].set_xlabel(y_objective.label())
-    title_of = {"network": "network", "dataflow": "dataflow"}
     handles = [Line2D([], [], linestyle="none", marker=marker, color=colour, markersize=6,
                       label=label) for label, colour, marker, _ in groups]
-    legend = figure.legend(handles=handles, loc="upper left",
-                           bbox_to_anchor=(1 - legend_width + 0.015, 1 - 0.6 / (panel * count + 1.5)),
-                           title=f"{title_of.get(run.category_column, 'designs')} (designs)",
-                           title_fontsize=9, fontsize=8, borderaxespad=0, frameon=False)
-    legend._legend_box.align = "left"
+    figure.legend(handles=handles, loc="upper left", bbox_to_anchor=legend_anchor,
+                  title=f"{run.category_column} (designs)" if run.category_column else "designs",
+                  title_fontsize=9, fontsize=8, borderaxespad=0, frameon=False, alignment="left")
     figure.suptitle(f"Pareto designs of the optimisation run{problem_phrase(run)}: "
                     f"every pair of objectives", fontsize=12)
-    figure.text(0.75 / (panel * count + 3.4), 0.012, matrix_caption(run, groups), fontsize=8,
-                color="0.3", va="bottom", wrap=True)
+    add_caption(figure, LEFT_INCHES / figure.get_figwidth(), matrix_caption(run, groups))
     return figure
 
 
@@ -418,10 +448,12 @@ ARCHIVE_COLOUR = "#d9771c"
 
 
 def hypervolume_summary(generations, volumes, sizes):
+    archive = f"final archive: {sizes[-1]} design{'s' if sizes[-1] != 1 else ''}"
+    if len(generations) == 1:
+        return f"generation {generations[0]}: {volumes[0]:#.4g};  {archive}"
     change = f" ({(volumes[-1] / volumes[0] - 1) * 100:+.1f} %)" if volumes[0] > 0 else ""
     return (f"generation {generations[0]}: {volumes[0]:#.4g},  generation {generations[-1]}: "
-            f"{volumes[-1]:#.4g}{change},  best {max(volumes):#.4g};  "
-            f"final archive: {sizes[-1]} designs")
+            f"{volumes[-1]:#.4g}{change},  best {max(volumes):#.4g};  {archive}")
 
 
 def plot_hypervolume(run):
@@ -437,12 +469,15 @@ def plot_hypervolume(run):
     sizes_axes = axes.twinx()
     # Steps: the archive size is a count that holds until the next generation changes it.
     sizes_axes.plot(generations, sizes, color=ARCHIVE_COLOUR, linewidth=1.2,
+                    marker="s" if few else None, markersize=3,
                     drawstyle="steps-post", label="archive size (right axis)")
     sizes_axes.grid(False)
     sizes_axes.set_ylim(0, max(max(sizes), 1) * 1.08)
     sizes_axes.yaxis.set_major_locator(MaxNLocator(integer=True))
-    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
-    axes.set_xlim(generations[0], max(generations[-1], generations[0] + 1))
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))
+    # A single generation gets half a generation either side, so its markers are not clipped.
+    single = len(generations) == 1
+    axes.set_xlim(generations[0] - 0.5 * single, generations[-1] + 0.5 * single)
     axes.set_xlabel("generation")
     axes.set_ylabel("hypervolume of the population's front", color=HYPERVOLUME_COLOUR)
     axes.tick_params(axis="y", colors=HYPERVOLUME_COLOUR)
@@ -457,12 +492,11 @@ def plot_hypervolume(run):
                 bbox_to_anchor=(0.5, 1.0), ncols=2, frameon=False, fontsize=8,
                 title=hypervolume_summary(generations, volumes, sizes), title_fontsize=8)
     figure.suptitle(f"Convergence of the optimisation run{problem_phrase(run)}", fontsize=11)
-    figure.text(0.09, 0.02, f"Hypervolume of the population's non-dominated front in the "
-                f"{len(run.objectives) + len(run.constant)} objectives, each normalised by "
-                "generation 0's ideal and nadir;\nreference point 1.1 per objective. "
+    add_caption(figure, 0.09, f"Hypervolume of the population's non-dominated front in the "
+                f"{len(run.objectives)} objectives, each normalised by "
+                "generation 0's ideal and nadir; reference point 1.1 per objective. "
                 "It can dip between generations: the population may lose a front point that "
-                "the archive (every non-dominated design found so far) keeps.",
-                fontsize=7.5, color="0.3", va="bottom")
+                "the archive (every non-dominated design found so far) keeps.")
     return figure
 
 

@@ -7,7 +7,8 @@ BUILD_DIR=${1:-build}
 
 PACKAGES=(cmake g++ make ccache catch2 libcli11-dev libonnx-dev libprotobuf-dev
           nlohmann-json3-dev libfmt-dev libtomlplusplus-dev
-          libboost-dev libbenchmark-dev python3-matplotlib libpagmo-dev libtbb-dev)
+          libboost-dev libbenchmark-dev python3-matplotlib libpagmo-dev libtbb-dev
+          libopenmpi-dev openmpi-bin)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -8,6 +8,7 @@
 #include <csignal>
 #include <filesystem>
 #include <iostream>
+#include <memory>
 #include <sstream>
 #include <thread>
 
@@ -22,6 +23,7 @@
 #include "assess/insights.hpp"
 #include "optimise/driver.hpp"
 #include "optimise/export.hpp"
+#include "optimise/mpi_pool.hpp"
 #include "report/assess_report.hpp"
 #include "report/plots.hpp"
 #include "util/staged_directory.hpp"
@@ -126,7 +128,7 @@ void write_file_atomically(const std::filesystem::path& path, const std::string&
 }
 
 // pareto.csv, pareto.json and pareto/design_NNN.toml of a run directory.
-void export_run(const std::filesystem::path& dir, const std::string& format) {
+void export_run(const std::filesystem::path& dir, const std::string& format, bool plots) {
     const auto saved = elaa::optimise::load_saved_run(dir);
     const elaa::optimise::DesignEvaluator evaluator(saved.config);
     const auto designs = elaa::optimise::pareto_designs(evaluator, saved.archive);
@@ -150,6 +152,8 @@ void export_run(const std::filesystem::path& dir, const std::string& format) {
                        [&](std::ostream& o) { o << elaa::optimise::design_toml(evaluator, designs[i], i + 1); });
         staged.commit();
     }
+    // Plots last: the tables above are already in place if matplotlib is missing or fails.
+    if (plots && (format == "csv" || format == "all")) elaa::report::render_optimisation_plots(dir);
     std::cerr << fmt::format("elaa: exported {} Pareto designs to {}\n", designs.size(), dir.string());
 }
 
@@ -222,7 +226,7 @@ int main(int argc, char** argv) {
     struct {
         std::string config, out, resume;
         unsigned threads = std::max(1u, std::thread::hardware_concurrency());
-        bool force = false;
+        bool force = false, mpi = false, no_plots = false;
     } op;
     auto* optimise = app.add_subcommand("optimise", "Co-optimise accelerator and network with NSGA-II (pagmo2)");
     optimise->add_option("CONFIG", op.config, "Run config TOML (configs/runs/default.toml); optional with --resume");
@@ -230,11 +234,16 @@ int main(int argc, char** argv) {
     optimise->add_option("--resume", op.resume, "Continue the run in this directory from its last checkpoint");
     optimise->add_option("--threads", op.threads, "Evaluations in parallel")->check(CLI::PositiveNumber)->capture_default_str();
     optimise->add_flag("--force", op.force, "Resume even though the config changed");
+    optimise->add_flag("--no-plots", op.no_plots, "Skip the plots of the exported Pareto set");
+    optimise->add_flag("--mpi", op.mpi,
+                       "Spread evaluations over MPI ranks (mpirun -np N elaa optimise ... --mpi); --threads defaults to 1");
 
     std::string export_dir, export_format = "all";
+    bool export_no_plots = false;
     auto* exporter = app.add_subcommand("export", "Write the Pareto set of a run: pareto.csv, pareto.json, pareto/design_NNN.toml");
     exporter->add_option("DIR", export_dir, "Run directory")->required();
     exporter->add_option("--format", export_format, "csv, json, toml or all")->capture_default_str();
+    exporter->add_flag("--no-plots", export_no_plots, "Skip the plots");
 
     try {
         app.parse(argc, argv);
@@ -317,6 +326,30 @@ int main(int argc, char** argv) {
             std::cout << fmt::format("assessed {} networks x {} accelerators into {}\n", result.networks.size(),
                                      result.accelerators.size(), as.out);
         } else if (*optimise) {
+            std::unique_ptr<elaa::optimise::MpiSession> mpi;
+            if (op.mpi) {
+                mpi = std::make_unique<elaa::optimise::MpiSession>(argc, argv);
+                if (optimise->count("--threads") == 0) op.threads = 1;  // one rank per core
+                if (mpi->rank() != 0) {
+                    // A worker: evaluate what rank 0 sends, with the config rank 0 runs.
+                    const auto [text, source] = elaa::optimise::mpi_receive_config();
+                    if (text.empty()) return 0;  // rank 0 failed before the run started
+                    const elaa::optimise::DesignEvaluator evaluator(elaa::optimise::parse_run_config(text, source));
+                    elaa::optimise::mpi_worker_loop(
+                        [&](const std::vector<double>& x) { return evaluator.evaluate(x).objectives; });
+                    return 0;
+                }
+            }
+            // Rank 0 (or the only process): whatever happens, the workers must be released.
+            struct Release {
+                bool active;
+                bool config_sent = false;
+                ~Release() {
+                    if (!active) return;
+                    if (!config_sent) elaa::optimise::mpi_send_config("", "");
+                    else elaa::optimise::mpi_stop_workers();
+                }
+            } release{op.mpi};
             if (op.out.empty() == op.resume.empty())
                 throw elaa::InputError("optimise: give either --out DIR (a new run) or --resume DIR");
             const std::filesystem::path dir = op.resume.empty() ? op.out : op.resume;
@@ -335,7 +368,12 @@ int main(int argc, char** argv) {
                 std::filesystem::create_directories(dir, ec);
                 if (ec) throw elaa::InputError(dir.string() + ": cannot create the run directory (" + ec.message() + ")");
             }
+            if (op.mpi) {
+                elaa::optimise::mpi_send_config(config.text, config.source);
+                release.config_sent = true;
+            }
             elaa::optimise::RunControl control;
+            control.mpi = op.mpi;
             control.dir = dir;
             control.resume = !op.resume.empty();
             control.force = op.force;
@@ -357,11 +395,11 @@ int main(int argc, char** argv) {
                                          result.generations_done, config.generations, dir.string());
                 return 0;
             }
-            export_run(dir, "all");
+            export_run(dir, "all", !op.no_plots);
         } else if (*exporter) {
             if (export_format != "csv" && export_format != "json" && export_format != "toml" && export_format != "all")
                 throw elaa::InputError("--format: '" + export_format + "' is not one of csv, json, toml, all");
-            export_run(export_dir, export_format);
+            export_run(export_dir, export_format, !export_no_plots);
         } else if (*import) {
             elaa::workload::OnnxImportOptions options;
             options.skip_unsupported = skip_unsupported;

@@ -17,9 +17,9 @@ namespace elaa::optimise {
 
 struct GenerationReport {
     unsigned generation = 0, generations = 0;  // generations done, total
-    std::size_t evaluations = 0;               // genomes evaluated so far (this process)
+    std::size_t evaluations = 0;               // genomes evaluated since this process started (all ranks)
     double evaluations_per_s = 0;
-    double genome_hit_rate = 0, layer_hit_rate = 0;
+    double genome_hit_rate = 0, layer_hit_rate = 0;  // this process's caches (rank 0 under MPI)
     double hypervolume = 0;                    // population front, normalised objectives
     double eta_s = 0;
     std::size_t archive_size = 0;
@@ -35,7 +35,8 @@ struct RunControl {
     std::filesystem::path dir;  // run directory: checkpoint.elaa lives here
     bool resume = false;        // continue from dir/checkpoint.elaa
     bool force = false;         // resume even if the config changed
-    unsigned threads = 1;       // evaluations in parallel
+    unsigned threads = 1;       // evaluations in parallel (per rank)
+    bool mpi = false;           // spread each generation over MPI ranks (this process is rank 0)
     const std::atomic<bool>* stop = nullptr;  // set asynchronously (SIGINT): stop after the generation
     std::function<void(const GenerationReport&)> progress;
     // Stop after this many generations in this process (tests: "N, resume, N"); 0 = no limit.

@@ -1,0 +1,150 @@
+#include "optimise/mpi_pool.hpp"
+
+#include "util/error.hpp"
+
+#ifdef ELAA_HAVE_MPI
+#include <mpi.h>
+
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <thread>
+#endif
+
+namespace elaa::optimise {
+
+#ifndef ELAA_HAVE_MPI
+
+bool mpi_available() { return false; }
+MpiSession::MpiSession(int&, char**&) { throw InputError("--mpi: this elaa was built without MPI (ELAA_WITH_MPI=OFF or no MPI found)"); }
+MpiSession::~MpiSession() = default;
+void mpi_send_config(const std::string&, const std::string&) {}
+std::pair<std::string, std::string> mpi_receive_config() { return {}; }
+std::vector<std::vector<double>> mpi_evaluate(const std::vector<std::vector<double>>& genomes, const Fitness& local) {
+    std::vector<std::vector<double>> out;
+    for (const auto& g : genomes) out.push_back(local(g));
+    return out;
+}
+void mpi_stop_workers() {}
+void mpi_worker_loop(const Fitness&) {}
+
+#else
+
+namespace {
+
+enum Tag : int { kWork = 1, kResult = 2, kStop = 3 };
+
+// Sleeping between polls keeps a waiting rank's CPU use near zero; 200 µs is far below the time of
+// one evaluation (milliseconds), so it costs no throughput.
+void nap() { std::this_thread::sleep_for(std::chrono::microseconds(200)); }
+
+void broadcast_string(std::string& text) {
+    unsigned long long length = text.size();
+    MPI_Bcast(&length, 1, MPI_UNSIGNED_LONG_LONG, 0, MPI_COMM_WORLD);
+    text.resize(length);
+    if (length) MPI_Bcast(text.data(), static_cast<int>(length), MPI_CHAR, 0, MPI_COMM_WORLD);
+}
+
+}  // namespace
+
+bool mpi_available() { return true; }
+
+MpiSession::MpiSession(int& argc, char**& argv) {
+    int provided = 0;
+    MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
+    MPI_Comm_size(MPI_COMM_WORLD, &size_);
+}
+
+MpiSession::~MpiSession() { MPI_Finalize(); }
+
+void mpi_send_config(const std::string& text, const std::string& source) {
+    std::string t = text, s = source;
+    broadcast_string(t);
+    broadcast_string(s);
+}
+
+std::pair<std::string, std::string> mpi_receive_config() {
+    std::string text, source;
+    broadcast_string(text);
+    broadcast_string(source);
+    return {text, source};
+}
+
+std::vector<std::vector<double>> mpi_evaluate(const std::vector<std::vector<double>>& genomes, const Fitness& local) {
+    int size = 1;
+    MPI_Comm_size(MPI_COMM_WORLD, &size);
+    const std::size_t n = genomes.size();
+    std::vector<std::vector<double>> results(n);
+    std::mutex mutex;
+    std::size_t next = 0;  // next genome to hand out (guarded by mutex)
+    auto take = [&]() -> std::size_t {
+        std::lock_guard lock(mutex);
+        return next < n ? next++ : n;
+    };
+    // Rank 0's own share, on a second thread (only the main thread calls MPI: FUNNELED).
+    std::thread own([&] {
+        for (std::size_t i = take(); i < n; i = take()) results[i] = local(genomes[i]);
+    });
+    auto send_work = [&](int worker) -> bool {
+        const std::size_t i = take();
+        if (i >= n) return false;
+        std::vector<double> message{static_cast<double>(i)};
+        message.insert(message.end(), genomes[i].begin(), genomes[i].end());
+        MPI_Send(message.data(), static_cast<int>(message.size()), MPI_DOUBLE, worker, kWork, MPI_COMM_WORLD);
+        return true;
+    };
+    std::size_t outstanding = 0;
+    for (int w = 1; w < size; ++w) outstanding += send_work(w) ? 1 : 0;
+    while (outstanding > 0) {
+        int arrived = 0;
+        MPI_Status status;
+        MPI_Iprobe(MPI_ANY_SOURCE, kResult, MPI_COMM_WORLD, &arrived, &status);
+        if (!arrived) {
+            nap();
+            continue;
+        }
+        int count = 0;
+        MPI_Get_count(&status, MPI_DOUBLE, &count);
+        std::vector<double> message(static_cast<std::size_t>(count));
+        MPI_Recv(message.data(), count, MPI_DOUBLE, status.MPI_SOURCE, kResult, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+        const auto i = static_cast<std::size_t>(message.at(0));
+        results.at(i).assign(message.begin() + 1, message.end());
+        --outstanding;
+        if (send_work(status.MPI_SOURCE)) ++outstanding;
+    }
+    own.join();
+    return results;
+}
+
+void mpi_stop_workers() {
+    int size = 1;
+    MPI_Comm_size(MPI_COMM_WORLD, &size);
+    for (int w = 1; w < size; ++w) MPI_Send(nullptr, 0, MPI_DOUBLE, w, kStop, MPI_COMM_WORLD);
+}
+
+void mpi_worker_loop(const Fitness& fitness) {
+    for (;;) {
+        int arrived = 0;
+        MPI_Status status;
+        MPI_Iprobe(0, MPI_ANY_TAG, MPI_COMM_WORLD, &arrived, &status);
+        if (!arrived) {
+            nap();
+            continue;
+        }
+        int count = 0;
+        MPI_Get_count(&status, MPI_DOUBLE, &count);
+        std::vector<double> message(static_cast<std::size_t>(count));
+        MPI_Recv(message.data(), count, MPI_DOUBLE, 0, status.MPI_TAG, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+        if (status.MPI_TAG == kStop) return;
+        const std::vector<double> genome(message.begin() + 1, message.end());
+        std::vector<double> reply{message[0]};
+        const auto f = fitness(genome);
+        reply.insert(reply.end(), f.begin(), f.end());
+        MPI_Send(reply.data(), static_cast<int>(reply.size()), MPI_DOUBLE, 0, kResult, MPI_COMM_WORLD);
+    }
+}
+
+#endif
+
+}  // namespace elaa::optimise
