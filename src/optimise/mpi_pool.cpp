@@ -5,6 +5,7 @@
 #ifdef ELAA_HAVE_MPI
 #include <mpi.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <mutex>
@@ -34,9 +35,21 @@ namespace {
 
 enum Tag : int { kWork = 1, kResult = 2, kStop = 3 };
 
-// Sleeping between polls keeps a waiting rank's CPU use near zero; 200 µs is far below the time of
-// one evaluation (milliseconds), so it costs no throughput.
-void nap() { std::this_thread::sleep_for(std::chrono::microseconds(200)); }
+// Sleeping between polls keeps a waiting rank's CPU use near zero. The sleep grows while nothing
+// arrives (50 µs doubling up to 2 ms): a reply that comes right away (the next genome) costs little
+// latency next to an evaluation's milliseconds, and a long wait (rank 0 exporting, or between
+// generations) costs a poll every 2 ms.
+class Backoff {
+public:
+    void wait() {
+        std::this_thread::sleep_for(std::chrono::microseconds(delay_us_));
+        delay_us_ = std::min(delay_us_ * 2, 2000);
+    }
+    void reset() { delay_us_ = 50; }
+
+private:
+    int delay_us_ = 50;
+};
 
 void broadcast_string(std::string& text) {
     unsigned long long length = text.size();
@@ -96,14 +109,16 @@ std::vector<std::vector<double>> mpi_evaluate(const std::vector<std::vector<doub
     };
     std::size_t outstanding = 0;
     for (int w = 1; w < size; ++w) outstanding += send_work(w) ? 1 : 0;
+    Backoff backoff;
     while (outstanding > 0) {
         int arrived = 0;
         MPI_Status status;
         MPI_Iprobe(MPI_ANY_SOURCE, kResult, MPI_COMM_WORLD, &arrived, &status);
         if (!arrived) {
-            nap();
+            backoff.wait();
             continue;
         }
+        backoff.reset();
         int count = 0;
         MPI_Get_count(&status, MPI_DOUBLE, &count);
         std::vector<double> message(static_cast<std::size_t>(count));
@@ -124,14 +139,16 @@ void mpi_stop_workers() {
 }
 
 void mpi_worker_loop(const Fitness& fitness) {
+    Backoff backoff;
     for (;;) {
         int arrived = 0;
         MPI_Status status;
         MPI_Iprobe(0, MPI_ANY_TAG, MPI_COMM_WORLD, &arrived, &status);
         if (!arrived) {
-            nap();
+            backoff.wait();
             continue;
         }
+        backoff.reset();
         int count = 0;
         MPI_Get_count(&status, MPI_DOUBLE, &count);
         std::vector<double> message(static_cast<std::size_t>(count));
