@@ -133,18 +133,17 @@ double Encoding::gene_value(const Gene& gene, double x) const {
 // registers sized in elements.
 void Encoding::apply_precision(hardware::Accelerator& acc, const PrecisionSpec& spec) const {
     auto& array = acc.array;
+    const auto before = acc.layer_precision();
     array.precision_bits = spec.bits;
-    if (spec.floating && array.mac_energy_derived) {
-        const auto mac = hardware::tech::mac_cost(spec.bits, acc.technology_nm, hardware::tech::Arithmetic::Float);
-        array.mac_energy_pj = mac.energy_pj;
-        array.mac_area_um2 = mac.area_um2;
-        array.mac_energy_derived = array.mac_area_derived = false;
-    }
-    // Partial sums are twice the operand bits at every precision (Accelerator::layer_precision), so
-    // one ratio serves weight registers and accumulators alike.
-    const double ratio = static_cast<double>(spec.bits) / base_precision_->bits;
+    array.floating = spec.floating;  // fill_derived_costs prices the MAC from the matching mac.csv row
+    const auto after = acc.layer_precision();
+    // Per-MAC registers hold elements: operand registers follow the operand width, accumulators
+    // (memories holding O) the partial-sum width (Accelerator::layer_precision).
     for (std::size_t index : space_.scaled_memories) {
         auto& memory = acc.memories[index];
+        const double ratio = memory.holds(workload::Operand::O)
+                                 ? static_cast<double>(after.psum_bits) / before.psum_bits
+                                 : static_cast<double>(after.w_bits) / before.w_bits;
         memory.size_bits *= ratio;
         for (auto& port : memory.ports) {
             port.bw_min_bits *= ratio;

@@ -223,14 +223,15 @@ TEST_CASE("fp32 datapath: fp32 MAC row, registers widened, fp32 accuracy rows", 
     REQUIRE(array.precision_bits == 32);
     REQUIRE(array.mac_energy_pj == Approx(fp32.energy_pj));
     REQUIRE(array.mac_area_um2 == Approx(fp32.area_um2));
-    REQUIRE_FALSE(array.mac_energy_derived);  // stated explicitly: fill_derived_costs prices integers only
-    // w_reg 8 -> 32 bits, acc_reg 16 -> 64 bits (ratio 32/8: partial sums are twice the operand
-    // bits, as the evaluator runs them), ports alike.
+    REQUIRE(array.floating);
+    REQUIRE(array.mac_energy_derived);  // derived from mac.csv's fp32 row ([array] arithmetic = "float")
+    // w_reg 8 -> 32 bits (operand width); acc_reg 16 -> 32 bits: floating point accumulates at the
+    // operand width (mac.csv's fp32 accumulator), integers at twice it; ports alike.
     REQUIRE(d.accelerator.memories[0].size_bits == 32);
     REQUIRE(d.accelerator.memories[0].ports[0].bw_max_bits == 32);
-    REQUIRE(d.accelerator.memories[1].size_bits == 64);
-    REQUIRE(d.accelerator.memories[1].ports[3].bw_min_bits == 64);
-    REQUIRE(d.layer_precision == workload::Precision{32, 32, 32, 64});
+    REQUIRE(d.accelerator.memories[1].size_bits == 32);
+    REQUIRE(d.accelerator.memories[1].ports[3].bw_min_bits == 32);
+    REQUIRE(d.layer_precision == workload::Precision{32, 32, 32, 32});
     REQUIRE(d.accuracy_precision == "fp32");
     check_valid_toml(d.accelerator);
     REQUIRE(edge().infeasibility(d).empty());

@@ -105,6 +105,7 @@ struct OperationalArray {
     double mac_energy_pj = 0;
     double mac_area_um2 = 0;
     int precision_bits = 8;
+    bool floating = false;  // floating-point MACs ([array] arithmetic = "float"); integer otherwise
     bool mac_energy_derived = false;  // from data/technology/mac.csv (key omitted in the TOML)
     bool mac_area_derived = false;
 
@@ -150,9 +151,11 @@ struct Accelerator {
     double on_chip_bits() const;
     long peak_macs_per_cycle() const { return array.total_units(); }
     // Operand precisions of a layer run on this datapath: weights, inputs and outputs at
-    // precision_bits, partial sums at twice that (ZigZag's convention; mac.csv's accumulator widths).
+    // precision_bits; partial sums at twice that for integers (ZigZag's convention) and at the operand
+    // width for floating point (the accumulator widths of data/technology/mac.csv).
     workload::Precision layer_precision() const {
-        return {array.precision_bits, array.precision_bits, array.precision_bits, 2 * array.precision_bits};
+        const int bits = array.precision_bits;
+        return {bits, bits, bits, array.floating ? bits : 2 * bits};
     }
 };
 

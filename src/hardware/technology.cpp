@@ -372,7 +372,7 @@ void fill_derived_costs(Accelerator& accelerator) {
     const double node = accelerator.technology_nm;
     auto& array = accelerator.array;
     if (array.mac_energy_derived || array.mac_area_derived) {
-        const MacCost mac = mac_cost(array.precision_bits, node);
+        const MacCost mac = mac_cost(array.precision_bits, node, array.floating ? Arithmetic::Float : Arithmetic::Int);
         if (array.mac_energy_derived) array.mac_energy_pj = mac.energy_pj;
         if (array.mac_area_derived) array.mac_area_um2 = mac.area_um2;
     }

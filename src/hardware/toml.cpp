@@ -46,9 +46,15 @@ OperationalArray parse_array(const toml::table& root, const Place& top) {
     if (!node.is_table()) top.fail(node, "'array' must be a table, got " + type_name(node));
     const toml::table& table = *node.as_table();
     const Place place = top.inner("[array]");
-    check_keys(table, {"dimensions", "sizes", "precision_bits", "mac_energy_pj", "mac_area_um2"}, place);
+    check_keys(table, {"dimensions", "sizes", "precision_bits", "arithmetic", "mac_energy_pj", "mac_area_um2"}, place);
 
     OperationalArray array;
+    if (const toml::node* arithmetic = table.get("arithmetic")) {
+        const auto text = as_string(*arithmetic, "arithmetic", place);
+        if (text != "int" && text != "float")
+            place.fail(*arithmetic, fmt::format("'arithmetic' must be \"int\" or \"float\", got '{}'", text));
+        array.floating = text == "float";
+    }
     const toml::node& dims = required(table, "dimensions", "array of dimension names, e.g. [\"D1\", \"D2\"]", place);
     array.dim_names = string_array(dims, "dimensions", place);
     if (array.dim_names.empty()) place.fail(dims, "'dimensions' must name at least one array dimension");
@@ -545,6 +551,7 @@ std::string to_toml(const Accelerator& acc) {
     for (int size : array.dim_sizes) sizes.push_back(std::to_string(size));
     out << "sizes = [" << join(sizes) << "]\n";
     out << "precision_bits = " << array.precision_bits << "\n";
+    if (array.floating) out << "arithmetic = \"float\"\n";
     if (!array.mac_energy_derived) out << "mac_energy_pj = " << number(array.mac_energy_pj) << "\n";
     if (!array.mac_area_derived) out << "mac_area_um2 = " << number(array.mac_area_um2) << "\n";
 
