@@ -441,3 +441,21 @@ TEST_CASE("eval CLI: bad input is a one-line error naming the file, key or layer
         for (const auto& part : c.expected) CHECK(r.err.find(part) != std::string::npos);
     }
 }
+
+TEST_CASE("a full search larger than its bound falls back to loma for that layer and says so", "[eval]") {
+    const auto acc = hardware::load_preset("tpu_like");
+    const auto net = workload::Zoo::instance().build("resnet18");
+    const auto& layer = net.layers[1];  // a 3x3 conv: the full space has 5040 orders
+    mapping::SearchOptions bounded;
+    bounded.space = mapping::SearchSpace::Full;
+    bounded.max_orderings = 1000;
+    const auto r = mapping::search(layer, acc, bounded);
+    CHECK(r.fell_back_to_loma);
+    mapping::SearchOptions loma;
+    loma.space = mapping::SearchSpace::Loma;
+    const auto l = mapping::search(layer, acc, loma);
+    CHECK(r.cost.latency_cycles() == l.cost.latency_cycles());  // exactly the loma result
+    CHECK(r.orderings == l.orderings);
+    mapping::SearchOptions unbounded;
+    CHECK_FALSE(mapping::search(layer, acc, unbounded).fell_back_to_loma);
+}
