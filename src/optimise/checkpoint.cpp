@@ -98,7 +98,13 @@ std::string read_checkpoint(const std::filesystem::path& path) {
                          ", this elaa reads version " + std::to_string(kCheckpointVersion));
     const auto length = get_le(header + 12, 8);
     const auto crc = static_cast<std::uint32_t>(get_le(header + 20, 4));
-    if (length > kMaxPayload) throw InputError(path.string() + ": corrupt checkpoint header (implausible length)");
+    // Compare the stated length with the file before allocating anything for it.
+    std::error_code ec;
+    const auto file_size = std::filesystem::file_size(path, ec);
+    if (ec) throw InputError(path.string() + ": cannot read the checkpoint (" + ec.message() + ")");
+    if (length > kMaxPayload || length > file_size - kHeaderSize)
+        throw InputError(path.string() + ": truncated checkpoint (header states " + std::to_string(length) +
+                         " payload bytes, the file holds " + std::to_string(file_size - kHeaderSize) + ")");
     std::string payload(static_cast<std::size_t>(length), '\0');
     in.read(payload.data(), static_cast<std::streamsize>(length));
     if (static_cast<std::uint64_t>(in.gcount()) != length)
