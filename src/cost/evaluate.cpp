@@ -37,17 +37,6 @@ using PerArch = static_vector<T, kMaxLevels + 2>;  // per arch level (0 = MAC le
 // input's window dims (OY, FY, OX, FX) are "partially relevant".
 enum class Rel : std::uint8_t { R, IR, PR, None };
 
-// Extent of an input axis covered by `a` output positions and `b` filter taps:
-// c = sa*a' + sb*b' for a' < a, b' < b, g = gcd(sa, sb): a*b - max(0, b - sa/g) * (a - sb/g),
-// clipped to the real input extent (ZigZag's calc_pr_dimension_size; the counts are truncated to
-// integers as ZigZag does).
-double window_extent(double a_in, double b_in, int sa, int sb, std::int64_t total) {
-    const double a = std::trunc(a_in), b = std::trunc(b_in);
-    const int g = std::gcd(sa, sb);
-    const double size = a * b - std::max(0.0, b - static_cast<double>(sa / g)) * (a - static_cast<double>(sb / g));
-    return std::min(static_cast<double>(total), size);
-}
-
 struct LevelProducts {
     PerArch<double> r, ir, total;
 };
@@ -242,8 +231,8 @@ LevelProducts Evaluator::Context::level_products(Operand op, std::size_t levels,
                 Axis& axis = vertical ? ay : ax;
                 ((dim == Dim::OY || dim == Dim::OX) ? axis.out : axis.filter) *= factor;
                 const double extent =
-                    vertical ? window_extent(axis.out, axis.filter, layer->stride_y, layer->dilation_y, layer->in_h)
-                             : window_extent(axis.out, axis.filter, layer->stride_x, layer->dilation_x, layer->in_w);
+                    vertical ? workload::window_extent(axis.out, axis.filter, layer->stride_y, layer->dilation_y, layer->in_h)
+                             : workload::window_extent(axis.out, axis.filter, layer->stride_x, layer->dilation_x, layer->in_w);
                 const double reuse = axis.out * axis.filter / extent;
                 out.r[a] *= extent / axis.r_prev;
                 out.ir[a] *= reuse / axis.ir_prev;
@@ -260,25 +249,11 @@ LevelProducts Evaluator::Context::level_products(Operand op, std::size_t levels,
 // array dimensions no memory serves), and the instance counts they imply.
 void Evaluator::Context::spatial_side(const OperandContext& oc, bool integer, SpatialSide& out) const {
     const std::size_t levels = oc.memories.size();
-    out.entries.assign(levels + 1, LevelLoops{});
-    std::vector<bool> taken(acc->array.dim_sizes.size(), false);
-    auto add = [&](LevelLoops& entry, std::size_t d) {
-        taken[d] = true;
-        if (d >= spatial.per_array_dim.size()) return;
-        for (const auto& loop : spatial.per_array_dim[d]) {
-            const double factor = integer ? loop.factor_int : loop.factor;
-            auto it = std::find_if(entry.begin(), entry.end(), [&](const FactorLoop& l) { return l.first == loop.dim; });
-            if (it != entry.end())
-                it->second *= factor;
-            else
-                entry.emplace_back(loop.dim, factor);
-        }
-    };
-    for (std::size_t m = 0; m < levels; ++m)
-        for (std::size_t d : acc->memories[oc.memories[m]].served_dims)
-            if (d < taken.size() && !taken[d]) add(out.entries[m], d);
-    for (std::size_t d = 0; d < taken.size(); ++d)
-        if (!taken[d]) add(out.entries[levels], d);
+    out.entries.clear();
+    for (const auto& entry : mapping::spatial_entries(*acc, oc.memories, spatial, integer)) {
+        if (entry.size() > kMaxLevelLoops) throw MappingError("too many spatial loops at one memory level");
+        out.entries.emplace_back(entry.begin(), entry.end());
+    }
 
     const LevelProducts p = level_products(oc.op, levels + 1, [&](std::size_t a, auto&& f) {
         for (const auto& [dim, factor] : out.entries[a]) f(dim, factor);

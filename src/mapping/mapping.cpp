@@ -63,6 +63,31 @@ SpatialMapping resolve_spatial(const workload::Layer& layer, const hardware::Acc
     return out;
 }
 
+std::vector<std::vector<std::pair<Dim, double>>> spatial_entries(const hardware::Accelerator& acc,
+                                                                 const std::vector<std::size_t>& memories,
+                                                                 const SpatialMapping& spatial, bool integer) {
+    std::vector<std::vector<std::pair<Dim, double>>> entries(memories.size() + 1);
+    std::vector<bool> taken(acc.array.dim_sizes.size(), false);
+    auto add = [&](std::vector<std::pair<Dim, double>>& entry, std::size_t d) {
+        taken[d] = true;
+        if (d >= spatial.per_array_dim.size()) return;
+        for (const auto& loop : spatial.per_array_dim[d]) {
+            const double factor = integer ? loop.factor_int : loop.factor;
+            auto it = std::find_if(entry.begin(), entry.end(), [&](const auto& l) { return l.first == loop.dim; });
+            if (it != entry.end())
+                it->second *= factor;
+            else
+                entry.emplace_back(loop.dim, factor);
+        }
+    };
+    for (std::size_t m = 0; m < memories.size(); ++m)
+        for (std::size_t d : acc.memories[memories[m]].served_dims)
+            if (d < taken.size() && !taken[d]) add(entries[m], d);
+    for (std::size_t d = 0; d < taken.size(); ++d)
+        if (!taken[d]) add(entries.back(), d);
+    return entries;
+}
+
 std::vector<Loop> temporal_loops(const workload::Layer& layer, const SpatialMapping& spatial) {
     std::vector<Loop> out;
     for (Dim dim : workload::kAllDims) {

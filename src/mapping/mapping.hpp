@@ -67,6 +67,15 @@ struct Mapping {
 SpatialMapping resolve_spatial(const workload::Layer& layer, const hardware::Accelerator& acc,
                                const hardware::Dataflow& dataflow);
 
+// The spatial loops that sit directly below each memory level of an operand's hierarchy (memory
+// indices, bottom-up): a memory takes the array dimensions it serves that no lower level of the
+// operand served (it fans out over them; the levels below are replicated); a last entry holds the
+// array dimensions no memory serves. Unrollings of one loop dimension on several array dimensions
+// of an entry are multiplied. `integer`: the integer factors (latency) instead of the fractional.
+std::vector<std::vector<std::pair<Dim, double>>> spatial_entries(const hardware::Accelerator& acc,
+                                                                 const std::vector<std::size_t>& memories,
+                                                                 const SpatialMapping& spatial, bool integer);
+
 // Temporal loop bounds left after the spatial unrolling: ceil(L / fractional factor), dims of size 1
 // dropped.
 std::vector<Loop> temporal_loops(const workload::Layer& layer, const SpatialMapping& spatial);

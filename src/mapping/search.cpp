@@ -130,13 +130,6 @@ struct OperandState {
     std::size_t level = 0;                       // next memory level to fill
 };
 
-double extent(double a_in, double b_in, int sa, int sb, std::int64_t total) {
-    const double a = std::trunc(a_in), b = std::trunc(b_in);
-    const int g = std::gcd(sa, sb);
-    const double size = a * b - std::max(0.0, b - static_cast<double>(sa / g)) * (a - static_cast<double>(sb / g));
-    return std::min(static_cast<double>(total), size);
-}
-
 // Elements of an operand's tile spanned by the given per-dim loop products.
 double tile_elements(const Layer& layer, Operand op, const std::array<bool, 8>& relevant,
                      const std::array<double, 8>& dims) {
@@ -145,28 +138,10 @@ double tile_elements(const Layer& layer, Operand op, const std::array<bool, 8>& 
     for (std::size_t d = 0; d < 8; ++d)
         if (relevant[d]) elems *= dims[d];
     if (op == Operand::I) {
-        elems *= extent(at(Dim::OY), at(Dim::FY), layer.stride_y, layer.dilation_y, layer.in_h);
-        elems *= extent(at(Dim::OX), at(Dim::FX), layer.stride_x, layer.dilation_x, layer.in_w);
+        elems *= workload::window_extent(at(Dim::OY), at(Dim::FY), layer.stride_y, layer.dilation_y, layer.in_h);
+        elems *= workload::window_extent(at(Dim::OX), at(Dim::FX), layer.stride_x, layer.dilation_x, layer.in_w);
     }
     return elems;
-}
-
-std::vector<std::vector<std::pair<Dim, double>>> spatial_levels(const hardware::Accelerator& acc,
-                                                                const std::vector<std::size_t>& memories,
-                                                                const SpatialMapping& spatial) {
-    std::vector<std::vector<std::pair<Dim, double>>> entries(memories.size() + 1);
-    std::vector<bool> taken(acc.array.dim_sizes.size(), false);
-    auto add = [&](std::size_t entry, std::size_t d) {
-        taken[d] = true;
-        if (d < spatial.per_array_dim.size())
-            for (const auto& loop : spatial.per_array_dim[d]) entries[entry].emplace_back(loop.dim, loop.factor);
-    };
-    for (std::size_t m = 0; m < memories.size(); ++m)
-        for (std::size_t d : acc.memories[memories[m]].served_dims)
-            if (d < taken.size() && !taken[d]) add(m, d);
-    for (std::size_t d = 0; d < taken.size(); ++d)
-        if (!taken[d]) add(memories.size(), d);
-    return entries;
 }
 
 // Where an allocation failed: the memory that could not hold an operand's smallest tile.
@@ -190,7 +165,7 @@ public:
                 s.reduction[static_cast<std::size_t>(d)] = r == workload::Relevance::Irrelevant && layer.bound(d) > 1;
             }
             s.memories = acc.hierarchy(op);
-            s.spatial = spatial_levels(acc, s.memories, spatial);
+            s.spatial = spatial_entries(acc, s.memories, spatial, false);
             states_.push_back(s);
         }
     }

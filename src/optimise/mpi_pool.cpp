@@ -51,6 +51,27 @@ private:
     int delay_us_ = 50;
 };
 
+struct Message {
+    int source = 0, tag = 0;
+    std::vector<double> values;
+};
+
+// Waits (polling, with backoff) for a message from `source` with `tag` (MPI_ANY_* allowed).
+Message receive(int source, int tag) {
+    Backoff backoff;
+    MPI_Status status;
+    for (int arrived = 0;;) {
+        MPI_Iprobe(source, tag, MPI_COMM_WORLD, &arrived, &status);
+        if (arrived) break;
+        backoff.wait();
+    }
+    int count = 0;
+    MPI_Get_count(&status, MPI_DOUBLE, &count);
+    Message m{status.MPI_SOURCE, status.MPI_TAG, std::vector<double>(static_cast<std::size_t>(count))};
+    MPI_Recv(m.values.data(), count, MPI_DOUBLE, m.source, m.tag, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    return m;
+}
+
 void broadcast_string(std::string& text) {
     unsigned long long length = text.size();
     MPI_Bcast(&length, 1, MPI_UNSIGNED_LONG_LONG, 0, MPI_COMM_WORLD);
@@ -109,24 +130,12 @@ std::vector<std::vector<double>> mpi_evaluate(const std::vector<std::vector<doub
     };
     std::size_t outstanding = 0;
     for (int w = 1; w < size; ++w) outstanding += send_work(w) ? 1 : 0;
-    Backoff backoff;
     while (outstanding > 0) {
-        int arrived = 0;
-        MPI_Status status;
-        MPI_Iprobe(MPI_ANY_SOURCE, kResult, MPI_COMM_WORLD, &arrived, &status);
-        if (!arrived) {
-            backoff.wait();
-            continue;
-        }
-        backoff.reset();
-        int count = 0;
-        MPI_Get_count(&status, MPI_DOUBLE, &count);
-        std::vector<double> message(static_cast<std::size_t>(count));
-        MPI_Recv(message.data(), count, MPI_DOUBLE, status.MPI_SOURCE, kResult, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-        const auto i = static_cast<std::size_t>(message.at(0));
-        results.at(i).assign(message.begin() + 1, message.end());
+        const Message m = receive(MPI_ANY_SOURCE, kResult);
+        const auto i = static_cast<std::size_t>(m.values.at(0));
+        results.at(i).assign(m.values.begin() + 1, m.values.end());
         --outstanding;
-        if (send_work(status.MPI_SOURCE)) ++outstanding;
+        if (send_work(m.source)) ++outstanding;
     }
     own.join();
     return results;
@@ -139,23 +148,11 @@ void mpi_stop_workers() {
 }
 
 void mpi_worker_loop(const Fitness& fitness) {
-    Backoff backoff;
     for (;;) {
-        int arrived = 0;
-        MPI_Status status;
-        MPI_Iprobe(0, MPI_ANY_TAG, MPI_COMM_WORLD, &arrived, &status);
-        if (!arrived) {
-            backoff.wait();
-            continue;
-        }
-        backoff.reset();
-        int count = 0;
-        MPI_Get_count(&status, MPI_DOUBLE, &count);
-        std::vector<double> message(static_cast<std::size_t>(count));
-        MPI_Recv(message.data(), count, MPI_DOUBLE, 0, status.MPI_TAG, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-        if (status.MPI_TAG == kStop) return;
-        const std::vector<double> genome(message.begin() + 1, message.end());
-        std::vector<double> reply{message[0]};
+        const Message m = receive(0, MPI_ANY_TAG);
+        if (m.tag == kStop) return;
+        const std::vector<double> genome(m.values.begin() + 1, m.values.end());
+        std::vector<double> reply{m.values[0]};
         const auto f = fitness(genome);
         reply.insert(reply.end(), f.begin(), f.end());
         MPI_Send(reply.data(), static_cast<int>(reply.size()), MPI_DOUBLE, 0, kResult, MPI_COMM_WORLD);

@@ -112,6 +112,13 @@ struct Layer {
     std::int64_t output_elements() const { return operand_elements(Operand::O); }
 };
 
+// Extent of an input axis read by `outputs` output positions and `taps` filter taps (stride,
+// dilation): positions c = stride*o + dilation*f, counted without repeats:
+// o*f - max(0, f - stride/g) * (o - dilation/g), g = gcd(stride, dilation) (ZigZag's
+// calc_pr_dimension_size), clipped to the real input extent. Counts are truncated to integers as
+// ZigZag does (a fractional spatial unrolling of OY gives a fractional count).
+double window_extent(double outputs, double taps, int stride, int dilation, std::int64_t input_extent);
+
 // The kind a convolution takes given its groups and per-group channels.
 OpKind classify_conv(std::int64_t groups, std::int64_t c_per_group);
 
