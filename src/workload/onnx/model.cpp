@@ -3,6 +3,8 @@
 #include <onnx/defs/schema.h>
 #include <onnx/shape_inference/implementation.h>
 
+#include <map>
+
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -127,6 +129,50 @@ void adopt_missing_shapes(onnx::GraphProto& graph, const onnx::GraphProto& infer
 }
 
 }  // namespace
+
+std::optional<std::string> conv_rank_problem(const onnx::GraphProto& graph) {
+    std::map<std::string, int> rank;
+    auto declare = [&](const onnx::ValueInfoProto& v) {
+        if (has_shape(v)) rank[v.name()] = v.type().tensor_type().shape().dim_size();
+    };
+    for (const auto& v : graph.input()) declare(v);
+    for (const auto& v : graph.value_info()) declare(v);
+    for (const auto& t : graph.initializer()) rank[t.name()] = t.dims_size();
+    auto rank_of = [&](const std::string& name) -> std::optional<int> {
+        auto it = rank.find(name);
+        return it == rank.end() ? std::nullopt : std::optional<int>(it->second);
+    };
+    static const std::set<std::string> windowed{"Conv", "ConvInteger", "QLinearConv", "MaxPool", "AveragePool",
+                                                "LpPool", "ConvTranspose"};
+    static const std::set<std::string> same_rank{"Relu", "Clip", "Sigmoid", "HardSigmoid", "HardSwish", "Tanh",
+                                                 "LeakyRelu", "BatchNormalization", "Dropout", "Identity", "Add",
+                                                 "Mul", "Sub", "Div", "Softmax", "LRN", "Conv", "MaxPool",
+                                                 "AveragePool"};
+    for (const auto& node : graph.node()) {
+        const std::string& op = node.op_type();
+        if (windowed.count(op) && node.input_size() > 0) {
+            const auto input = rank_of(node.input(0));
+            std::optional<int> needed;
+            if (node.input_size() > 1 && (op == "Conv" || op == "ConvInteger" || op == "ConvTranspose"))
+                needed = rank_of(node.input(1));
+            for (const auto& a : node.attribute())
+                if (a.name() == "kernel_shape") needed = std::max(needed.value_or(0), a.ints_size() + 2);
+            if (input && needed && *input < *needed)
+                return "node '" + node.name() + "' (" + op + "): input '" + node.input(0) + "' of rank " +
+                       std::to_string(*input) + ", its weight/kernel needs rank " + std::to_string(*needed);
+        }
+        if (node.output_size() == 0) continue;
+        if (op == "Flatten") {
+            rank[node.output(0)] = 2;
+        } else if (same_rank.count(op) && node.input_size() > 0) {
+            std::optional<int> r;
+            for (const auto& in : node.input())
+                if (auto ri = rank_of(in)) r = std::max(r.value_or(0), *ri);
+            if (r) rank.emplace(node.output(0), *r);
+        }
+    }
+    return std::nullopt;
+}
 
 std::optional<std::string> infer_shapes(onnx::ModelProto& model) {
     onnx::ModelProto fallback = model;
