@@ -9,16 +9,8 @@ PACKAGES=(cmake g++ make ccache catch2 libcli11-dev libonnx-dev libprotobuf-dev
           nlohmann-json3-dev libfmt-dev libtomlplusplus-dev
           libboost-dev libbenchmark-dev python3-matplotlib libpagmo-dev libtbb-dev
           libopenmpi-dev openmpi-bin)
-missing=()
-for p in "${PACKAGES[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "setup: installing ${missing[*]}" >&2
-  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+source scripts/install_packages.sh
+install_packages setup "${PACKAGES[@]}"
 
 cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$BUILD_DIR" -j"$(nproc)"

@@ -66,7 +66,8 @@ TEST_CASE("a conv, a depthwise conv and a classifier give hand-computed loop bou
 TEST_CASE("TF SAME padding puts the odd pixel at the bottom/right", "[builder]") {
     NetworkBuilder b("toy", "toy", 224);
     Tensor x = b.conv(b.input(), 32, same(3, 2));
-    const Layer& l = b.finish().layers[0];
+    const Network net = b.finish();
+    const Layer& l = net.layers[0];
     CHECK(x.h == 112);
     // total pad = (112 - 1) * 2 + 3 - 224 = 1 -> 0 before, 1 after
     CHECK(l.pad_top == 0);

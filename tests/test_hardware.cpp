@@ -17,6 +17,7 @@
 #include "util/csv.hpp"
 #include "util/embedded.hpp"
 #include "util/error.hpp"
+#include "util/toml_read.hpp"
 
 using namespace elaa;
 using namespace elaa::hardware;
@@ -521,6 +522,16 @@ TEST_CASE("toml: the base file parses, derives what it omits, and round-trips", 
     CHECK_FALSE(mixed.memories[0].derived.r_energy);
     CHECK(mixed.memories[0].derived.w_energy);
     CHECK(parse_accelerator(to_toml(mixed), "saved") == mixed);
+
+    // Non-ASCII text is fine where TOML allows it: strings (all four kinds) and comments.
+    const std::string unicode_description =
+        replaced("technology_nm = 28", "technology_nm = 28 # 28 nm \u2014 \u00b5m\ndescription = \"\u00e9\" # \u00a1");
+    CHECK(parse_accelerator(unicode_description, "unicode.toml").description == "\u00e9");
+    const toml::table strings = elaa::toml_read::parse_text(
+        "a = '\u00e9'\nb = \"\"\"\u00e9\\\n  x\"\"\"\nc = '\x27\x27\u3001\x27\x27'\n", "strings.toml");
+    CHECK(strings["a"].value_or(std::string()) == "\u00e9");
+    CHECK(strings["b"].value_or(std::string()) == "\u00e9x");
+    CHECK(strings["c"].value_or(std::string()) == "\u3001");
 }
 
 TEST_CASE("toml: errors name the file, line, key and what was expected", "[hardware]") {
@@ -579,6 +590,8 @@ TEST_CASE("toml: errors name the file, line, key and what was expected", "[hardw
         {"duplicate memory", "name = \"rf_o\"", "name = \"rf_w\"", {"memory 'rf_w' is defined twice"}},
         {"unknown operand", "operands = [\"W\"]", "operands = [\"X\"]", {"unknown operand 'X'; operands are W, I, O"}},
         {"precision", "sizes = [32, 32]", "sizes = [32, 32]\nprecision_bits = 0", {"'precision_bits' must be 1..64"}},
+        {"non-ASCII outside a string", "frequency_mhz = 1000", "frequency_mhz\u00a0= 1000",
+         {"base.toml:2:14:", "non-ASCII character where TOML allows only ASCII"}},
     };
     for (const auto& c : cases) {
         INFO(c.what);

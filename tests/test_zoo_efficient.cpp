@@ -251,7 +251,8 @@ TEST_CASE("EfficientNet compound scaling and padding styles", "[zoo-efficient]")
     CHECK(layer_named(tf_b2, "head").OY == 9);
 
     // TF SAME on an even input with stride 2 pads only bottom/right: (112-1)*2 + 3 - 224 = 1.
-    const Layer& tf_stem = zoo.build("efficientnet_tf_b0").layers.front();
+    const auto tf_b0 = zoo.build("efficientnet_tf_b0");
+    const Layer& tf_stem = tf_b0.layers.front();
     CHECK(tf_stem.pad_top == 0);
     CHECK(tf_stem.pad_bottom == 1);
     // 5x5 stride 2 on 65 (TF B2 stage 4 input is 33, stage 3's is 65): SAME total pad (33-1)*2+5-65 = 4.

@@ -107,7 +107,54 @@ std::vector<std::string> string_array(const toml::node& node, std::string_view k
     return out;
 }
 
+// TOML++ 3.3 (Debian 12) reads past its buffer when a non-ASCII byte appears where it
+// expects whitespace or a bare key (upstream issues #190/#295, fixed after 3.3). TOML only
+// allows non-ASCII inside strings and comments, so refusing it anywhere else loses nothing
+// valid and keeps the parser away from the bug.
+static void refuse_non_ascii_outside_strings(std::string_view text, const std::string& source) {
+    std::size_t line = 1, column = 1;
+    auto starts = [&](std::size_t i, std::string_view token) { return text.substr(i, token.size()) == token; };
+    std::size_t i = 0;
+    auto advance = [&](std::size_t count) {
+        for (std::size_t end = std::min(text.size(), i + count); i < end; ++i) {
+            if (text[i] == '\n') { ++line; column = 1; }
+            else if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) ++column;
+        }
+    };
+    auto refuse = [&] {
+        throw InputError(fmt::format("{}:{}:{}: TOML syntax error: non-ASCII character where TOML allows only "
+                                     "ASCII (it accepts them inside strings and comments)", source, line, column));
+    };
+    auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+    auto skip_until = [&](std::string_view closing, bool escapes) {
+        while (i < text.size() && !starts(i, closing)) {
+            if (!escapes || text[i] != '\\') { advance(1); continue; }
+            advance(1);
+            // A line-ending backslash makes the parser skip the whitespace that follows, with
+            // the same buggy test, so a non-ASCII byte there counts as outside the string.
+            if (i < text.size() && is_space(text[i])) {
+                while (i < text.size() && is_space(text[i])) advance(1);
+                if (i < text.size() && static_cast<unsigned char>(text[i]) >= 0x80) refuse();
+            } else {
+                advance(1);
+            }
+        }
+        advance(closing.size());
+    };
+    while (i < text.size()) {
+        const auto byte = static_cast<unsigned char>(text[i]);
+        if (starts(i, "\"\"\"")) { advance(3); skip_until("\"\"\"", true); }
+        else if (starts(i, "'''")) { advance(3); skip_until("'''", false); }
+        else if (byte == '"') { advance(1); skip_until("\"", true); }
+        else if (byte == '\'') { advance(1); skip_until("'", false); }
+        else if (byte == '#') { advance(1); skip_until("\n", false); }
+        else if (byte >= 0x80) refuse();
+        else advance(1);
+    }
+}
+
 toml::table parse_text(std::string_view text, const std::string& source) {
+    refuse_non_ascii_outside_strings(text, source);
     try {
         return toml::parse(text, source);
     } catch (const toml::parse_error& e) {

@@ -4,6 +4,7 @@
 #include <onnx/shape_inference/implementation.h>
 
 #include <map>
+#include <memory>
 
 #include <cerrno>
 #include <cstring>
@@ -100,12 +101,68 @@ void bind_symbolic_batch(onnx::GraphProto& graph, std::int64_t batch) {
 
 namespace {
 
+// ONNX 1.12's convPoolShapeInference indexes the input's dimensions by the weight's (or
+// kernel_shape's) and reads past them when the input has the lower rank, which crashes the
+// process (found by fuzzing, docs/hardening.md). The ranks can only be judged as inference
+// reaches each node, so this registry hands out copies of the windowed ops' schemas whose
+// inference refuses such a node first; conv_rank_problem then names it.
+class GuardedSchemaRegistry : public onnx::ISchemaRegistry {
+public:
+    const onnx::OpSchema* GetSchema(const std::string& op, const int max_version,
+                                    const std::string& domain) const override {
+        const onnx::OpSchema* schema = onnx::OpSchemaRegistry::Instance()->GetSchema(op, max_version, domain);
+        const int weight_input = weight_input_of(op, domain);
+        if (!schema || weight_input < -1) return schema;
+        auto& guarded = guarded_[{op, schema->since_version()}];
+        if (!guarded) {
+            guarded = std::make_unique<onnx::OpSchema>(*schema);
+            guarded->TypeAndShapeInferenceFunction(
+                [weight_input, infer = schema->GetTypeAndShapeInferenceFunction()](onnx::InferenceContext& ctx) {
+                    refuse_low_input_rank(ctx, weight_input);
+                    if (infer) infer(ctx);
+                });
+        }
+        return guarded.get();
+    }
+
+private:
+    // The input holding the weight, -1 for pools (kernel_shape only), < -1 for other ops.
+    static int weight_input_of(const std::string& op, const std::string& domain) {
+        if (!domain.empty() && domain != "ai.onnx") return -2;
+        if (op == "Conv" || op == "ConvInteger" || op == "ConvTranspose") return 1;
+        if (op == "QLinearConv") return 3;
+        if (op == "MaxPool" || op == "AveragePool" || op == "LpPool") return -1;
+        return -2;
+    }
+
+    static std::optional<int> input_rank(const onnx::InferenceContext& ctx, std::size_t index) {
+        if (index >= ctx.getNumInputs()) return std::nullopt;
+        const onnx::TypeProto* type = ctx.getInputType(index);
+        if (!type || !type->has_tensor_type() || !type->tensor_type().has_shape()) return std::nullopt;
+        return type->tensor_type().shape().dim_size();
+    }
+
+    static void refuse_low_input_rank(onnx::InferenceContext& ctx, int weight_input) {
+        const auto input = input_rank(ctx, 0);
+        if (!input) return;
+        int needed = 0;
+        if (weight_input >= 0) needed = input_rank(ctx, static_cast<std::size_t>(weight_input)).value_or(0);
+        if (const onnx::AttributeProto* kernel = ctx.getAttribute("kernel_shape"))
+            needed = std::max(needed, kernel->ints_size() + 2);
+        if (*input < needed)
+            fail_shape_inference("input of rank ", *input, " below the rank ", needed, " its weight/kernel needs");
+    }
+
+    mutable std::map<std::pair<std::string, int>, std::unique_ptr<onnx::OpSchema>> guarded_;
+};
+
 std::optional<std::string> run_inference(onnx::ModelProto& model) {
     // error_mode 0: a node whose shape cannot be inferred keeps its declared shapes instead of
     // aborting; data propagation lets Reshape targets computed by Shape/Gather/Concat resolve.
     const onnx::ShapeInferenceOptions options{/*check_type=*/false, /*error_mode=*/0, /*data_prop=*/true};
+    const GuardedSchemaRegistry registry;  // per call: imports may run on several threads
     try {
-        onnx::shape_inference::InferShapes(model, onnx::OpSchemaRegistry::Instance(), options);
+        onnx::shape_inference::InferShapes(model, &registry, options);
     } catch (const std::exception& e) {
         return std::string(e.what());
     }
@@ -138,38 +195,24 @@ std::optional<std::string> conv_rank_problem(const onnx::GraphProto& graph) {
     for (const auto& v : graph.input()) declare(v);
     for (const auto& v : graph.value_info()) declare(v);
     for (const auto& t : graph.initializer()) rank[t.name()] = t.dims_size();
-    auto rank_of = [&](const std::string& name) -> std::optional<int> {
-        auto it = rank.find(name);
+    auto rank_of = [&](const onnx::NodeProto& node, int index) -> std::optional<int> {
+        if (index >= node.input_size()) return std::nullopt;
+        auto it = rank.find(node.input(index));
         return it == rank.end() ? std::nullopt : std::optional<int>(it->second);
     };
-    static const std::set<std::string> windowed{"Conv", "ConvInteger", "QLinearConv", "MaxPool", "AveragePool",
-                                                "LpPool", "ConvTranspose"};
-    static const std::set<std::string> same_rank{"Relu", "Clip", "Sigmoid", "HardSigmoid", "HardSwish", "Tanh",
-                                                 "LeakyRelu", "BatchNormalization", "Dropout", "Identity", "Add",
-                                                 "Mul", "Sub", "Div", "Softmax", "LRN", "Conv", "MaxPool",
-                                                 "AveragePool"};
+    static const std::map<std::string, int> weight_input{{"Conv", 1},        {"ConvInteger", 1}, {"ConvTranspose", 1},
+                                                         {"QLinearConv", 3}, {"MaxPool", -1},    {"AveragePool", -1},
+                                                         {"LpPool", -1}};
     for (const auto& node : graph.node()) {
-        const std::string& op = node.op_type();
-        if (windowed.count(op) && node.input_size() > 0) {
-            const auto input = rank_of(node.input(0));
-            std::optional<int> needed;
-            if (node.input_size() > 1 && (op == "Conv" || op == "ConvInteger" || op == "ConvTranspose"))
-                needed = rank_of(node.input(1));
-            for (const auto& a : node.attribute())
-                if (a.name() == "kernel_shape") needed = std::max(needed.value_or(0), a.ints_size() + 2);
-            if (input && needed && *input < *needed)
-                return "node '" + node.name() + "' (" + op + "): input '" + node.input(0) + "' of rank " +
-                       std::to_string(*input) + ", its weight/kernel needs rank " + std::to_string(*needed);
-        }
-        if (node.output_size() == 0) continue;
-        if (op == "Flatten") {
-            rank[node.output(0)] = 2;
-        } else if (same_rank.count(op) && node.input_size() > 0) {
-            std::optional<int> r;
-            for (const auto& in : node.input())
-                if (auto ri = rank_of(in)) r = std::max(r.value_or(0), *ri);
-            if (r) rank.emplace(node.output(0), *r);
-        }
+        const auto windowed = weight_input.find(node.op_type());
+        if (windowed == weight_input.end() || node.input_size() == 0) continue;
+        const auto input = rank_of(node, 0);
+        int needed = windowed->second >= 0 ? rank_of(node, windowed->second).value_or(0) : 0;
+        for (const auto& a : node.attribute())
+            if (a.name() == "kernel_shape") needed = std::max(needed, a.ints_size() + 2);
+        if (input && *input < needed)
+            return "node '" + node.name() + "' (" + node.op_type() + "): input '" + node.input(0) + "' of rank " +
+                   std::to_string(*input) + ", its weight/kernel needs rank " + std::to_string(needed);
     }
     return std::nullopt;
 }

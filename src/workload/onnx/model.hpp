@@ -27,12 +27,11 @@ void bind_symbolic_batch(onnx::GraphProto& graph, std::int64_t batch);
 // declarations; returns that error.
 std::optional<std::string> infer_shapes(onnx::ModelProto& model);
 
-// A Conv/ConvInteger/pooling node whose input has fewer dimensions than its weight or kernel,
-// described ("node 'x' (Conv): input of rank 3, weight of rank 4"); nullopt when none is found.
-// ONNX 1.12's shape inference reads past the input's dimensions for such a node and crashes
-// (found by fuzzing, docs/hardening.md), so the importer refuses the model before inference. Ranks
-// come from declarations, initializers and simple propagation (Flatten gives 2, unary and
-// element-wise ops keep their input's rank); an unknown rank is not judged.
+// A Conv/ConvInteger/QLinearConv/ConvTranspose/pooling node whose input has fewer dimensions than
+// its weight or kernel, described ("node 'x' (Conv): input 'a' of rank 3, its weight/kernel needs
+// rank 4"); nullopt when none is found. Ranks come from declarations, initializers and the shapes
+// infer_shapes added, whose inference refuses such nodes instead of crashing on them (ONNX 1.12
+// reads past the input's dimensions, docs/hardening.md); an unknown rank is not judged.
 std::optional<std::string> conv_rank_problem(const onnx::GraphProto& graph);
 
 struct TensorInfo {
