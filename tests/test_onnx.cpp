@@ -10,16 +10,16 @@
 #include <vector>
 
 #include "cli_runner.hpp"
+#include "onnx_model_maker.hpp"
 #include "util/error.hpp"
 #include "workload/onnx/import.hpp"
 #include "workload/zoo/zoo.hpp"
 
 using namespace elaa::workload;
+using namespace elaa::testing;
 namespace fs = std::filesystem;
 
 namespace {
-
-using Dims = std::vector<std::int64_t>;
 
 // A directory of its own for the files one test writes, removed afterwards.
 class TempDir {
@@ -33,97 +33,6 @@ public:
 private:
     fs::path path_;
 };
-
-void set_shape(onnx::ValueInfoProto* value, const std::string& name, const Dims& dims, bool with_shape = true) {
-    value->set_name(name);
-    auto* type = value->mutable_type()->mutable_tensor_type();
-    type->set_elem_type(onnx::TensorProto_DataType_FLOAT);
-    if (!with_shape) return;
-    auto* shape = type->mutable_shape();
-    for (auto d : dims) shape->add_dim()->set_dim_value(d);
-}
-
-// Builds an opset-14 (HardSwish's first) ModelProto the way exporters write one.
-class ModelMaker {
-public:
-    ModelMaker() {
-        model_.set_ir_version(7);
-        model_.set_producer_name("elaa-test");
-        auto* opset = model_.add_opset_import();
-        opset->set_domain("");
-        opset->set_version(14);
-        graph_ = model_.mutable_graph();
-        graph_->set_name("test_graph");
-    }
-
-    void input(const std::string& name, const Dims& dims) { set_shape(graph_->add_input(), name, dims); }
-    // A graph input whose first dimension is the symbol `batch`.
-    void symbolic_input(const std::string& name, const std::string& batch, const Dims& rest) {
-        set_shape(graph_->add_input(), name, {});
-        auto* shape = graph_->mutable_input(graph_->input_size() - 1)->mutable_type()->mutable_tensor_type()
-                          ->mutable_shape();
-        shape->add_dim()->set_dim_param(batch);
-        for (auto d : rest) shape->add_dim()->set_dim_value(d);
-    }
-    void output(const std::string& name) { set_shape(graph_->add_output(), name, {}, false); }
-    void value_info(const std::string& name, const Dims& dims) { set_shape(graph_->add_value_info(), name, dims); }
-
-    // An initializer with dims only; its data lives in a file that does not exist.
-    void weight(const std::string& name, const Dims& dims) {
-        auto* init = graph_->add_initializer();
-        init->set_name(name);
-        init->set_data_type(onnx::TensorProto_DataType_FLOAT);
-        for (auto d : dims) init->add_dims(d);
-        init->set_data_location(onnx::TensorProto_DataLocation_EXTERNAL);
-        auto* location = init->add_external_data();
-        location->set_key("location");
-        location->set_value("weights_that_are_not_there.bin");
-    }
-
-    onnx::NodeProto& node(const std::string& op, const std::vector<std::string>& inputs,
-                          const std::vector<std::string>& outputs, const std::string& name = "") {
-        auto* node = graph_->add_node();
-        node->set_op_type(op);
-        node->set_name(name);
-        for (const auto& in : inputs) node->add_input(in);
-        for (const auto& out : outputs) node->add_output(out);
-        return *node;
-    }
-
-    onnx::ModelProto& model() { return model_; }
-
-    fs::path write(const TempDir& dir, const std::string& stem) const {
-        const fs::path path = dir.file(stem + ".onnx");
-        std::ofstream out(path, std::ios::binary);
-        model_.SerializeToOstream(&out);
-        return path;
-    }
-
-private:
-    onnx::ModelProto model_;
-    onnx::GraphProto* graph_;
-};
-
-void attr(onnx::NodeProto& node, const std::string& name, std::int64_t value) {
-    auto* a = node.add_attribute();
-    a->set_name(name);
-    a->set_type(onnx::AttributeProto_AttributeType_INT);
-    a->set_i(value);
-}
-
-void attr(onnx::NodeProto& node, const std::string& name, const Dims& values) {
-    auto* a = node.add_attribute();
-    a->set_name(name);
-    a->set_type(onnx::AttributeProto_AttributeType_INTS);
-    for (auto v : values) a->add_ints(v);
-}
-
-void attr(onnx::NodeProto& node, const std::string& name, const std::string& value) {
-    auto* a = node.add_attribute();
-    a->set_name(name);
-    a->set_type(onnx::AttributeProto_AttributeType_STRING);
-    a->set_s(value);
-}
 
 const Layer& find_layer(const Network& net, const std::string& name) {
     for (const auto& layer : net.layers)
@@ -160,7 +69,7 @@ TEST_CASE("a grouped conv with strides and asymmetric pads gives hand-derived bo
     attr(conv, "strides", Dims{2, 2});
     attr(conv, "pads", Dims{1, 0, 2, 0});  // top, left, bottom, right
     m.output("y");
-    const auto result = import_onnx(m.write(dir, "grouped"));
+    const auto result = import_onnx(m.write(dir.file("grouped.onnx")));
     const Network& net = result.network;
 
     CHECK(net.name == "grouped");
@@ -207,7 +116,7 @@ TEST_CASE("auto_pad, dilation and a kernel_shape taken from the weight", "[onnx]
     auto& dilated = m.node("Conv", {"x", "w"}, {"y_dilated"}, "dilated");
     attr(dilated, "dilations", Dims{2, 2});
     m.output("y_dilated");
-    const Network net = import_onnx(m.write(dir, "autopad")).network;
+    const Network net = import_onnx(m.write(dir.file("autopad.onnx"))).network;
     REQUIRE(net.layers.size() == 4);
 
     // SAME: OY = ceil(10 / 2) = 5, total pad = (5 - 1) * 2 + 3 - 10 = 1
@@ -248,7 +157,7 @@ TEST_CASE("depthwise convs, with and without a channel multiplier", "[onnx]") {
         attr(conv, "kernel_shape", Dims{3, 3});
         m.output(std::string(name) + "_out");
     }
-    const Network net = import_onnx(m.write(dir, "depthwise")).network;
+    const Network net = import_onnx(m.write(dir.file("depthwise.onnx"))).network;
     REQUIRE(net.layers.size() == 2);
     const Layer& dw = net.layers[0];
     CHECK(dw.kind == OpKind::DepthwiseConv);
@@ -281,7 +190,7 @@ TEST_CASE("Gemm with transB and transA, bias from C", "[onnx]") {
     auto& fc2 = m.node("Gemm", {"xt", "w2"}, {"y2"}, "fc_transA");
     attr(fc2, "transA", std::int64_t{1});
     m.output("y2");
-    const Network net = import_onnx(m.write(dir, "gemm")).network;
+    const Network net = import_onnx(m.write(dir.file("gemm.onnx"))).network;
     REQUIRE(net.layers.size() == 2);
     const Layer& l = net.layers[0];
     CHECK(l.kind == OpKind::Gemm);
@@ -310,7 +219,7 @@ TEST_CASE("MatMul with a weight and between two activations", "[onnx]") {
     m.input("kt", {1, 12, 64, 197});
     m.node("MatMul", {"q", "kt"}, {"scores"}, "attention");
     m.output("scores");
-    const Network net = import_onnx(m.write(dir, "matmul")).network;
+    const Network net = import_onnx(m.write(dir.file("matmul.onnx"))).network;
     REQUIRE(net.layers.size() == 2);
 
     const Layer& mlp = net.layers[0];
@@ -358,7 +267,7 @@ TEST_CASE("pooling with ceil_mode, and the producer's shape where ceil_mode rule
     m.node("GlobalAveragePool", {"r"}, {"g"}, "gap");
     m.output("p");
     m.output("g");
-    const Network net = import_onnx(m.write(dir, "pool")).network;
+    const Network net = import_onnx(m.write(dir.file("pool.onnx"))).network;
     REQUIRE(net.layers.size() == 3);
 
     const Layer& mp = net.layers[0];
@@ -408,7 +317,7 @@ TEST_CASE("residual Add, SE gate Mul, bias Add and shape arithmetic", "[onnx]") 
     m.node("Add", {"shape", "shape"}, {"shape2"}, "shape_add");  // int64 arithmetic: no layer
     m.output("biased");
     m.output("shape2");
-    const Network net = import_onnx(m.write(dir, "eltwise")).network;
+    const Network net = import_onnx(m.write(dir.file("eltwise.onnx"))).network;
     REQUIRE(net.layers.size() == 5);
     CHECK(net.layers[0].name == "conv");
 
@@ -453,7 +362,7 @@ TEST_CASE("shape-only operators pass through and BatchNormalization counts its s
     m.node("MatMul", {"flat", "fc_w"}, {"logits"}, "");
     m.node("Softmax", {"logits"}, {"prob"}, "softmax");
     m.output("prob");
-    const Network net = import_onnx(m.write(dir, "passthrough")).network;
+    const Network net = import_onnx(m.write(dir.file("passthrough.onnx"))).network;
     REQUIRE(net.layers.size() == 2);
     CHECK(net.layers[0].name == "Conv_0");
     CHECK(net.layers[0].OY == 30);
@@ -470,7 +379,7 @@ TEST_CASE("a symbolic batch dimension takes the option's value", "[onnx]") {
     m.weight("w", {8, 3, 1, 1});
     m.node("Conv", {"x", "w"}, {"y"}, "pw");
     m.output("y");
-    const auto path = m.write(dir, "dynamic");
+    const auto path = m.write(dir.file("dynamic.onnx"));
     const Network one = import_onnx(path).network;
     CHECK(one.batch == 1);
     CHECK(one.layers.at(0).B == 1);
@@ -500,7 +409,7 @@ TEST_CASE("an unsupported op fails naming it, or is skipped on request", "[onnx]
     m.output("c");
     m.output("h");
     m.output("f");
-    const auto path = m.write(dir, "unsupported");
+    const auto path = m.write(dir.file("unsupported.onnx"));
 
     const std::string message = import_error(path);
     CHECK(message == path.string() +
@@ -522,7 +431,7 @@ TEST_CASE("a 3-D conv is an unsupported variant, skippable like an unsupported o
     m.weight("w", {4, 2, 3, 3, 3});
     m.node("Conv", {"x", "w"}, {"y"}, "conv3d");
     m.output("y");
-    const auto path = m.write(dir, "conv3d");
+    const auto path = m.write(dir.file("conv3d.onnx"));
     const std::string message = import_error(path);
     CHECK(message.rfind(path.string() + ": node 'conv3d' has op 'Conv' (3-D window", 0) == 0);
     OnnxImportOptions options;
@@ -587,7 +496,7 @@ TEST_CASE("bad files give an error naming the file and what was expected, never 
     SECTION("a ModelProto without a graph") {
         ModelMaker m;
         m.model().clear_graph();
-        const auto path = m.write(dir, "nograph");
+        const auto path = m.write(dir.file("nograph.onnx"));
         const auto message = import_error(path);
         CHECK(starts_with_path(message, path));
         CHECK_THAT(message, Catch::Contains("has no graph"));
@@ -598,7 +507,7 @@ TEST_CASE("bad files give an error naming the file and what was expected, never 
         m.weight("w", {4, 3, 3, 3});
         m.node("Conv", {"x", "w"}, {"y"}, "conv");
         m.output("y");
-        const auto path = m.write(dir, "noshape");
+        const auto path = m.write(dir.file("noshape.onnx"));
         const auto message = import_error(path);
         CHECK(starts_with_path(message, path));
         CHECK_THAT(message, Catch::Contains("node 'conv' (Conv)") && Catch::Contains("shape of input 'x'") &&
@@ -611,7 +520,7 @@ TEST_CASE("bad files give an error naming the file and what was expected, never 
         auto& conv = m.node("Conv", {"x", "w"}, {"y"}, "conv");
         attr(conv, "group", std::int64_t{4});
         m.output("y");
-        const auto path = m.write(dir, "badgroup");
+        const auto path = m.write(dir.file("badgroup.onnx"));
         const auto message = import_error(path);
         CHECK(starts_with_path(message, path));
         CHECK_THAT(message, Catch::Contains("group 4"));
