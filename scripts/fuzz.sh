@@ -6,6 +6,7 @@
 # Usage: scripts/fuzz.sh [SECONDS] [TARGET...]     (docs/hardening.md)
 # FUZZ_KEEP_GOING=1 keeps fuzzing after a finding (libFuzzer -fork=1 with -ignore_crashes/ooms/
 # timeouts), to look for further problems behind a shallow one; every finding is still saved.
+# FUZZ_SEED=N fixes the random seed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_PER_TARGET=${1:-30}
@@ -36,6 +37,9 @@ for symbolizer in /usr/bin/llvm-symbolizer-16 /usr/bin/llvm-symbolizer; do
 done
 KEEP_GOING_FLAGS=()
 [ "${FUZZ_KEEP_GOING:-0}" = 1 ] && KEEP_GOING_FLAGS=(-fork=1 -ignore_crashes=1 -ignore_ooms=1 -ignore_timeouts=1)
+# FUZZ_SEED=N makes libFuzzer's mutations repeatable (CI sets it, so a CI failure can be replayed).
+SEED_FLAGS=()
+[ -n "${FUZZ_SEED:-}" ] && SEED_FLAGS=(-seed="$FUZZ_SEED")
 failed=()
 for target in "${TARGETS[@]}"; do
   # New inputs go to a scratch corpus in the build dir; the committed seeds stay untouched.
@@ -48,7 +52,7 @@ for target in "${TARGETS[@]}"; do
   status=0
   "$BUILD_DIR/fuzz_$target" "$work_corpus" "fuzz/corpus/$target" "fuzz/regressions/$target" \
       -max_total_time="$SECONDS_PER_TARGET" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-      -artifact_prefix="$findings/" "${KEEP_GOING_FLAGS[@]}" >"$log" 2>&1 || status=$?
+      -artifact_prefix="$findings/" "${SEED_FLAGS[@]}" "${KEEP_GOING_FLAGS[@]}" >"$log" 2>&1 || status=$?
   # The final stats line, or in fork mode the last status line "#<executions>: cov: ...".
   executions=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' ||
                grep -oE '^#[0-9]+: cov' "$log" | tail -1 | grep -oE '[0-9]+' || echo "?")

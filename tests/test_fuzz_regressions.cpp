@@ -210,11 +210,15 @@ TEST_CASE("fuzz finding: a checkpoint header claiming 4 GiB is rejected without 
 // outside strings and comments before TOML++ sees the text.
 TEST_CASE("fuzz finding: non-ASCII characters where TOML++ looks for whitespace are InputErrors", "[fuzz]") {
     for (const char* file : {"key_then_u00a1.toml", "value_u00a1.toml", "key_then_u3001.toml",
-                             "multiline_backslash_u00a7.toml"}) {
+                             "multiline_backslash_u00a7.toml", "multiline_backslash_then_u00a1.toml",
+                             "quote_inside_array_value_then_u013a.toml"}) {
         INFO(file);
         check_rejected("accelerator_toml", file);
     }
     check_rejected("search_space_toml", "key_then_u00a1.toml");
     check_rejected("run_config_toml", "key_then_u00a1.toml");
+    check_rejected("run_config_toml", "backslash_then_u00a1.toml");
+    check_rejected("run_config_toml", "quote_after_number_then_u0cff.toml");
+    check_rejected("search_space_toml", "quote_after_hex_prefix_then_u041c.toml");
     check_rejected("checkpoint", "config_text_key_then_u00a1.json");  // the run config a checkpoint holds
 }

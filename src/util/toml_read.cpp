@@ -130,8 +130,10 @@ static void refuse_non_ascii_outside_strings(std::string_view text, const std::s
         while (i < text.size() && !starts(i, closing)) {
             if (!escapes || text[i] != '\\') { advance(1); continue; }
             advance(1);
-            // A line-ending backslash makes the parser skip the whitespace that follows, with
-            // the same buggy test, so a non-ASCII byte there counts as outside the string.
+            // The parser tests the character after a backslash, and after a line-ending
+            // backslash every character it skips, with the buggy whitespace test. A non-ASCII
+            // byte there is refused (after a backslash it is never a valid escape anyway).
+            if (i < text.size() && static_cast<unsigned char>(text[i]) >= 0x80) refuse();
             if (i < text.size() && is_space(text[i])) {
                 while (i < text.size() && is_space(text[i])) advance(1);
                 if (i < text.size() && static_cast<unsigned char>(text[i]) >= 0x80) refuse();
@@ -141,15 +143,26 @@ static void refuse_non_ascii_outside_strings(std::string_view text, const std::s
         }
         advance(closing.size());
     };
+    // A quote opens a string only where TOML allows one (a key at the start of a line or after
+    // '.', a value after '=', '[', ',' or '{'). Elsewhere it is a stray character of a malformed
+    // token, which TOML++ scans with the buggy test, so what follows it is not a string.
+    char previous = '\n';  // the last character outside strings, comments, spaces and tabs
+    auto opens_string = [&] { return previous == '\n' || std::string_view("=[,{.").find(previous) != std::string_view::npos; };
     while (i < text.size()) {
         const auto byte = static_cast<unsigned char>(text[i]);
-        if (starts(i, "\"\"\"")) { advance(3); skip_until("\"\"\"", true); }
-        else if (starts(i, "'''")) { advance(3); skip_until("'''", false); }
-        else if (byte == '"') { advance(1); skip_until("\"", true); }
-        else if (byte == '\'') { advance(1); skip_until("'", false); }
-        else if (byte == '#') { advance(1); skip_until("\n", false); }
-        else if (byte >= 0x80) refuse();
-        else advance(1);
+        if (byte == '#') { advance(1); skip_until("\n", false); previous = '\n'; continue; }
+        if ((byte == '"' || byte == '\'') && opens_string()) {
+            const bool basic = byte == '"';
+            const std::string_view triple = basic ? "\"\"\"" : "'''";
+            const std::string_view closing = starts(i, triple) ? triple : triple.substr(0, 1);
+            advance(closing.size());
+            skip_until(closing, basic);
+            previous = static_cast<char>(byte);
+            continue;
+        }
+        if (byte >= 0x80) refuse();
+        if (byte != ' ' && byte != '\t') previous = static_cast<char>(byte);
+        advance(1);
     }
 }
 
