@@ -1,6 +1,6 @@
 """Plots of an `elaa assess` output directory.
 
-Usage:  /usr/bin/python3 scripts/plot_assessment.py DIR   (or: python3 - DIR < plot_assessment.py)
+Usage:  /usr/bin/python3 scripts/plot_assessment.py DIR
 
 Reads DIR/results.csv, DIR/layers.csv and DIR/pareto.csv and writes DIR/plots/<name>.png and .svg
 for every plot in PLOTS. Prints nothing on success; on a missing or malformed input it prints one
@@ -8,7 +8,7 @@ line naming the file, line and column to stderr and exits with status 2.
 
 The output is deterministic: a fixed style (the user's matplotlibrc is ignored), a fixed SVG hash
 salt, and no date or software version in the file metadata, so reruns are byte-identical.
-The script never uses __file__, because elaa feeds it to the interpreter on stdin.
+elaa writes this script and plot_style.py into a temporary directory and runs it from there.
 """
 
 import csv
@@ -18,16 +18,12 @@ import statistics
 import sys
 from collections import defaultdict
 
-import matplotlib
-
-matplotlib.use("Agg")  # files only; never needs a display
+from plot_style import apply_fixed_style, save_figure  # first: it selects the Agg backend
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.colors import LogNorm  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
 PROGRAM = "plot_assessment.py"
-FIGURE_DPI = 100  # layout (label placement) is computed in pixels at this dpi
-SAVE_DPI = 150  # PNGs are rendered larger so that 8 pt text stays legible at 100 % zoom
 
 ACCELERATOR_MARKERS = ["o", "s", "^", "D", "v", "P", "X", "<", ">", "h"]
 BREAKDOWN_PARTS = [("energy_mac_uj", "MAC"), ("energy_onchip_uj", "on-chip memory"),
@@ -154,36 +150,8 @@ class Assessment:
 
 
 # ----------------------------------------------------------------------------------------------
-# Style and output
+# Names and styles
 # ----------------------------------------------------------------------------------------------
-
-def apply_fixed_style():
-    """Starts from matplotlib's defaults (ignoring any matplotlibrc) so output is reproducible."""
-    matplotlib.rcdefaults()
-    matplotlib.rcParams.update({
-        "figure.dpi": FIGURE_DPI,
-        "savefig.dpi": SAVE_DPI,
-        "font.size": 9,
-        "axes.titlesize": 11,
-        "axes.labelsize": 9,
-        "legend.fontsize": 8,
-        "xtick.labelsize": 8,
-        "ytick.labelsize": 8,
-        "axes.grid": True,
-        "grid.alpha": 0.3,
-        "grid.linewidth": 0.6,
-        "svg.hashsalt": "elaa-plot-assessment",  # fixed ids in the SVG instead of random ones
-        "svg.fonttype": "path",  # glyphs as paths: identical rendering without the fonts
-    })
-
-
-def save_figure(figure, directory, name):
-    """Writes <name>.png and <name>.svg without date or version metadata, then frees the figure."""
-    figure.savefig(os.path.join(directory, f"{name}.png"), metadata={"Software": None})
-    figure.savefig(os.path.join(directory, f"{name}.svg"),
-                   metadata={"Date": None, "Creator": None})
-    plt.close(figure)
-
 
 def short_name(network):
     """'suite/ResNet50' -> 'ResNet50': the suite prefix is the same on every label."""
@@ -586,7 +554,7 @@ def main(arguments):
     except InputError as error:
         print(f"{PROGRAM}: error: {error}", file=sys.stderr)
         return 2
-    apply_fixed_style()
+    apply_fixed_style("elaa-plot-assessment")
     output = os.path.join(directory, "plots")
     os.makedirs(output, exist_ok=True)
     styles = accelerator_styles(assessment.accelerators)

@@ -1,6 +1,6 @@
 """Plots of an `elaa optimise` run directory.
 
-Usage:  /usr/bin/python3 scripts/plot_optimise.py DIR   (or: python3 - DIR < plot_optimise.py)
+Usage:  /usr/bin/python3 scripts/plot_optimise.py DIR
 
 Reads DIR/pareto.csv, DIR/history.csv and, when present, DIR/pareto.json (for the problem name and
 the list of objectives), and writes DIR/plots/pareto_matrix.{png,svg} and
@@ -9,7 +9,7 @@ prints one line naming the file and line to stderr, exits with status 2 and writ
 
 The output is deterministic: a fixed style (the user's matplotlibrc is ignored), a fixed SVG hash
 salt, and no date or software version in the file metadata, so reruns are byte-identical.
-The script never uses __file__, because elaa feeds it to the interpreter on stdin.
+elaa writes this script and plot_style.py into a temporary directory and runs it from there.
 """
 
 import csv
@@ -20,16 +20,12 @@ import statistics
 import sys
 import textwrap
 
-import matplotlib
-
-matplotlib.use("Agg")  # files only; never needs a display
+from plot_style import apply_fixed_style, save_figure  # first: it selects the Agg backend
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator  # noqa: E402
 
 PROGRAM = "plot_optimise.py"
-FIGURE_DPI = 100
-SAVE_DPI = 150  # PNGs are rendered larger so that 8 pt text stays legible at 100 % zoom
 
 
 class InputError(Exception):
@@ -222,39 +218,8 @@ class Run:
 
 
 # ----------------------------------------------------------------------------------------------
-# Style and output
+# Captions and axes
 # ----------------------------------------------------------------------------------------------
-
-def apply_fixed_style():
-    """Starts from matplotlib's defaults (ignoring any matplotlibrc) so output is reproducible."""
-    matplotlib.rcdefaults()
-    matplotlib.rcParams.update({
-        "figure.dpi": FIGURE_DPI,
-        "savefig.dpi": SAVE_DPI,
-        "font.size": 9,
-        "axes.titlesize": 11,
-        "axes.labelsize": 9,
-        "legend.fontsize": 8,
-        "xtick.labelsize": 8,
-        "ytick.labelsize": 8,
-        "axes.grid": True,
-        "grid.alpha": 0.3,
-        "grid.linewidth": 0.6,
-        # A fixed title height: automatic placement measures every axes' ticks on each draw,
-        # a fifth of the matrix's rendering time, and no axes here has a title anyway.
-        "axes.titley": 1.0,
-        "svg.hashsalt": "elaa-plot-optimise",  # fixed ids in the SVG instead of random ones
-        "svg.fonttype": "path",  # glyphs as paths: identical rendering without the fonts
-    })
-
-
-def save_figure(figure, directory, name):
-    """Writes <name>.png and <name>.svg without date or version metadata, then frees the figure."""
-    figure.savefig(os.path.join(directory, f"{name}.png"), metadata={"Software": None})
-    figure.savefig(os.path.join(directory, f"{name}.svg"),
-                   metadata={"Date": None, "Creator": None})
-    plt.close(figure)
-
 
 def add_caption(figure, left, text, fontsize=8):
     """Grey explanatory text at the bottom of the figure, wrapped to the figure's width
@@ -517,7 +482,9 @@ def main(arguments):
     except InputError as error:
         print(f"{PROGRAM}: error: {error}", file=sys.stderr)
         return 2
-    apply_fixed_style()
+    # A fixed title height: automatic placement measures every axes' ticks on each draw, a fifth
+    # of the matrix's rendering time, and no axes here has a title anyway.
+    apply_fixed_style("elaa-plot-optimise", axes_titley=1.0)
     output = os.path.join(directory, "plots")
     os.makedirs(output, exist_ok=True)
     for name, draw in PLOTS:

@@ -590,8 +590,9 @@ TEST_CASE("toml: errors name the file, line, key and what was expected", "[hardw
         {"duplicate memory", "name = \"rf_o\"", "name = \"rf_w\"", {"memory 'rf_w' is defined twice"}},
         {"unknown operand", "operands = [\"W\"]", "operands = [\"X\"]", {"unknown operand 'X'; operands are W, I, O"}},
         {"precision", "sizes = [32, 32]", "sizes = [32, 32]\nprecision_bits = 0", {"'precision_bits' must be 1..64"}},
-        {"non-ASCII outside a string", "frequency_mhz = 1000", "frequency_mhz\u00a0= 1000",
-         {"base.toml:2:14:", "non-ASCII character where TOML allows only ASCII"}},
+        // U+00B2 is one of the characters TOML++ 3.3 cannot classify (toml_codepoint_swap.hpp).
+        {"non-ASCII outside a string", "frequency_mhz = 1000", "frequency_mhz\u00b2 = 1000",
+         {"base.toml:2:14:", "TOML syntax error", "expected '=', saw '\u00b2'"}},
     };
     for (const auto& c : cases) {
         INFO(c.what);

@@ -8,6 +8,7 @@
 
 #include "util/error.hpp"
 #include "util/suggest.hpp"
+#include "util/toml_codepoint_swap.hpp"
 
 namespace elaa::toml_read {
 
@@ -107,72 +108,17 @@ std::vector<std::string> string_array(const toml::node& node, std::string_view k
     return out;
 }
 
-// TOML++ 3.3 (Debian 12) reads past its buffer when a non-ASCII byte appears where it
-// expects whitespace or a bare key (upstream issues #190/#295, fixed after 3.3). TOML only
-// allows non-ASCII inside strings and comments, so refusing it anywhere else loses nothing
-// valid and keeps the parser away from the bug.
-static void refuse_non_ascii_outside_strings(std::string_view text, const std::string& source) {
-    std::size_t line = 1, column = 1;
-    auto starts = [&](std::size_t i, std::string_view token) { return text.substr(i, token.size()) == token; };
-    std::size_t i = 0;
-    auto advance = [&](std::size_t count) {
-        for (std::size_t end = std::min(text.size(), i + count); i < end; ++i) {
-            if (text[i] == '\n') { ++line; column = 1; }
-            else if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) ++column;
-        }
-    };
-    auto refuse = [&] {
-        throw InputError(fmt::format("{}:{}:{}: TOML syntax error: non-ASCII character where TOML allows only "
-                                     "ASCII (it accepts them inside strings and comments)", source, line, column));
-    };
-    auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-    auto skip_until = [&](std::string_view closing, bool escapes) {
-        while (i < text.size() && !starts(i, closing)) {
-            if (!escapes || text[i] != '\\') { advance(1); continue; }
-            advance(1);
-            // The parser tests the character after a backslash, and after a line-ending
-            // backslash every character it skips, with the buggy whitespace test. A non-ASCII
-            // byte there is refused (after a backslash it is never a valid escape anyway).
-            if (i < text.size() && static_cast<unsigned char>(text[i]) >= 0x80) refuse();
-            if (i < text.size() && is_space(text[i])) {
-                while (i < text.size() && is_space(text[i])) advance(1);
-                if (i < text.size() && static_cast<unsigned char>(text[i]) >= 0x80) refuse();
-            } else {
-                advance(1);
-            }
-        }
-        advance(closing.size());
-    };
-    // A quote opens a string only where TOML allows one (a key at the start of a line or after
-    // '.', a value after '=', '[', ',' or '{'). Elsewhere it is a stray character of a malformed
-    // token, which TOML++ scans with the buggy test, so what follows it is not a string.
-    char previous = '\n';  // the last character outside strings, comments, spaces and tabs
-    auto opens_string = [&] { return previous == '\n' || std::string_view("=[,{.").find(previous) != std::string_view::npos; };
-    while (i < text.size()) {
-        const auto byte = static_cast<unsigned char>(text[i]);
-        if (byte == '#') { advance(1); skip_until("\n", false); previous = '\n'; continue; }
-        if ((byte == '"' || byte == '\'') && opens_string()) {
-            const bool basic = byte == '"';
-            const std::string_view triple = basic ? "\"\"\"" : "'''";
-            const std::string_view closing = starts(i, triple) ? triple : triple.substr(0, 1);
-            advance(closing.size());
-            skip_until(closing, basic);
-            previous = static_cast<char>(byte);
-            continue;
-        }
-        if (byte >= 0x80) refuse();
-        if (byte != ' ' && byte != '\t') previous = static_cast<char>(byte);
-        advance(1);
-    }
-}
-
 toml::table parse_text(std::string_view text, const std::string& source) {
-    refuse_non_ascii_outside_strings(text, source);
+    const CodePointSwap swap(text, source);  // keeps TOML++ 3.3 away from its UB (toml_codepoint_swap.hpp)
     try {
-        return toml::parse(text, source);
+        toml::table table = toml::parse(swap.safe_text(), source);
+        swap.restore(table);
+        return table;
     } catch (const toml::parse_error& e) {
+        std::string description(e.description());
+        swap.restore(description);
         throw InputError(fmt::format("{}:{}:{}: TOML syntax error: {}", source, e.source().begin.line,
-                                     e.source().begin.column, e.description()));
+                                     e.source().begin.column, description));
     }
 }
 
