@@ -14,6 +14,7 @@
 #include <cmath>
 #include <limits>
 #include <mutex>
+#include <stdexcept>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -37,6 +38,7 @@ unsigned derived_seed(std::uint64_t run_seed, std::uint64_t step) {
     return static_cast<unsigned>((z ^ (z >> 31)) & 0xffffffffu);
 }
 constexpr std::uint64_t kInitialStep = 0xFFFFFFFFull;  // the initial population's seed step
+constexpr std::uint64_t kIslandStep = 0x100000000ull;   // islands' run seeds: kIslandStep + island
 
 // Every genome evaluated in one batch, in batch order (for the archive).
 struct BatchLog {
@@ -139,26 +141,51 @@ std::vector<ArchiveEntry> entries_from(const json& j) {
 
 struct State {
     unsigned generations_done = 0;
-    std::vector<pagmo::vector_double> xs, fs;
+    std::vector<IslandPopulation> islands;
     ParetoArchive archive;
     Normalisation norm;
     std::vector<HistoryPoint> history;
+
+    std::vector<pagmo::vector_double> all_objectives() const {
+        std::vector<pagmo::vector_double> out;
+        for (const auto& island : islands) out.insert(out.end(), island.objectives.begin(), island.objectives.end());
+        return out;
+    }
 };
+
+json population_json(const IslandPopulation& p) {
+    json out = json::array();
+    for (std::size_t i = 0; i < p.genomes.size(); ++i) out.push_back({{"x", p.genomes[i]}, {"f", p.objectives[i]}});
+    return out;
+}
+
+IslandPopulation population_from(const json& j) {
+    IslandPopulation p;
+    for (const auto& ind : j) {
+        p.genomes.push_back(ind.at("x").get<std::vector<double>>());
+        p.objectives.push_back(ind.at("f").get<std::vector<double>>());
+    }
+    return p;
+}
 
 std::string state_payload(const RunConfig& config, const State& s) {
     json history = json::array();
     for (const auto& h : s.history)
         history.push_back({{"generation", h.generation}, {"hypervolume", h.hypervolume}, {"archive", h.archive_size}});
-    json pop = json::array();
-    for (std::size_t i = 0; i < s.xs.size(); ++i) pop.push_back({{"x", s.xs[i]}, {"f", s.fs[i]}});
-    return json{{"config_source", config.source},
-                {"config_text", config.text},
-                {"generations_done", s.generations_done},
-                {"population", pop},
-                {"archive", entries_json(s.archive.entries())},
-                {"normalisation", {{"ideal", s.norm.ideal}, {"nadir", s.norm.nadir}}},
-                {"history", history}}
-        .dump();
+    json payload{{"config_source", config.source},
+                 {"config_text", config.text},
+                 {"generations_done", s.generations_done},
+                 {"archive", entries_json(s.archive.entries())},
+                 {"normalisation", {{"ideal", s.norm.ideal}, {"nadir", s.norm.nadir}}},
+                 {"history", history}};
+    // One island keeps the single-population layout of earlier checkpoints.
+    if (s.islands.size() == 1) {
+        payload["population"] = population_json(s.islands.front());
+    } else {
+        payload["islands"] = json::array();
+        for (const auto& island : s.islands) payload["islands"].push_back(population_json(island));
+    }
+    return payload.dump();
 }
 
 json parse_payload(const std::filesystem::path& file) {
@@ -174,9 +201,10 @@ State state_from(const json& j, const std::filesystem::path& file) {
     State s;
     try {
         s.generations_done = j.at("generations_done").get<unsigned>();
-        for (const auto& ind : j.at("population")) {
-            s.xs.push_back(ind.at("x").get<std::vector<double>>());
-            s.fs.push_back(ind.at("f").get<std::vector<double>>());
+        if (j.contains("islands")) {
+            for (const auto& island : j.at("islands")) s.islands.push_back(population_from(island));
+        } else {
+            s.islands.push_back(population_from(j.at("population")));
         }
         s.archive.assign(entries_from(j.at("archive")));
         s.norm.ideal = j.at("normalisation").at("ideal").get<std::vector<double>>();
@@ -190,7 +218,124 @@ State state_from(const json& j, const std::filesystem::path& file) {
     return s;
 }
 
+// The run seed of island `island`: island 0 uses the run's seed, so one island is plain NSGA-II.
+std::uint64_t island_seed(std::uint64_t run_seed, unsigned island) {
+    return island == 0 ? run_seed : derived_seed(run_seed, kIslandStep + island);
+}
+
+// What one island does in one step: its initial population (generation 0) or one NSGA-II
+// generation from `from`, with every genome it evaluated (for the archive), in batch order.
+struct IslandStep {
+    IslandPopulation population;
+    std::vector<std::pair<pagmo::vector_double, pagmo::vector_double>> evaluated;
+};
+
+class IslandStepper {
+public:
+    // `mpi_genomes`: spread each batch of genomes over MPI ranks (one island); otherwise threads.
+    IslandStepper(std::shared_ptr<const DesignEvaluator> evaluator, const RunConfig& config, unsigned threads,
+                  bool mpi_genomes)
+        : prob_{problems::CodesignProblem{evaluator}},
+          config_(config),
+          mutation_(config.mutation.value_or(1.0 / static_cast<double>(evaluator->encoding().dimension()))),
+          threads_(std::max(1u, threads)),
+          mpi_genomes_(mpi_genomes) {}
+
+    IslandStep step(unsigned island, unsigned generation, const IslandPopulation& from) const {
+        const auto log = std::make_shared<BatchLog>();
+        const pagmo::bfe bfe{PoolBfe{threads_, mpi_genomes_, log}};
+        const std::uint64_t seed = island_seed(config_.seed, island);
+        IslandStep out;
+        pagmo::population pop{prob_, 0u, derived_seed(seed, kInitialStep)};
+        if (generation == 0) {
+            pop = pagmo::population{prob_, bfe, config_.population, derived_seed(seed, kInitialStep)};
+        } else {
+            for (std::size_t i = 0; i < from.genomes.size(); ++i) pop.push_back(from.genomes[i], from.objectives[i]);  // no re-evaluation
+            pagmo::nsga2 algo{1u, config_.crossover, config_.eta_c, mutation_, config_.eta_m,
+                              derived_seed(seed, generation - 1)};
+            algo.set_bfe(bfe);
+            pop = algo.evolve(pop);
+        }
+        out.population = {pop.get_x(), pop.get_f()};
+        out.evaluated = std::move(log->entries);
+        return out;
+    }
+
+    // The same step as a flat message, for MPI ranks: [island, generation, n, x..., f...] ->
+    // [n, x..., f..., m, evaluated x..., evaluated f...] (counts are exact in a double).
+    std::vector<double> step_message(const std::vector<double>& task) const {
+        std::size_t at = 0;
+        const auto island = static_cast<unsigned>(task.at(at++));
+        const auto generation = static_cast<unsigned>(task.at(at++));
+        const IslandPopulation from = read_population(task, at);
+        const IslandStep done = step(island, generation, from);
+        std::vector<double> reply;
+        write_population(done.population, reply);
+        IslandPopulation evaluated;
+        for (const auto& [x, f] : done.evaluated) {
+            evaluated.genomes.push_back(x);
+            evaluated.objectives.push_back(f);
+        }
+        write_population(evaluated, reply);
+        return reply;
+    }
+    std::vector<double> task_message(unsigned island, unsigned generation, const IslandPopulation& from) const {
+        std::vector<double> task{static_cast<double>(island), static_cast<double>(generation)};
+        write_population(from, task);
+        return task;
+    }
+    IslandStep read_step(const std::vector<double>& reply) const {
+        std::size_t at = 0;
+        IslandStep out;
+        out.population = read_population(reply, at);
+        const IslandPopulation evaluated = read_population(reply, at);
+        for (std::size_t i = 0; i < evaluated.genomes.size(); ++i) out.evaluated.emplace_back(evaluated.genomes[i], evaluated.objectives[i]);
+        return out;
+    }
+
+private:
+    void write_population(const IslandPopulation& p, std::vector<double>& out) const {
+        out.push_back(static_cast<double>(p.genomes.size()));
+        for (const auto& x : p.genomes) out.insert(out.end(), x.begin(), x.end());
+        for (const auto& f : p.objectives) out.insert(out.end(), f.begin(), f.end());
+    }
+    IslandPopulation read_population(const std::vector<double>& in, std::size_t& at) const {
+        const auto n = static_cast<std::size_t>(in.at(at++));
+        const auto nx = prob_.get_nx(), nf = prob_.get_nf();
+        if (in.size() < at + n * (nx + nf)) throw std::runtime_error("island message too short");
+        IslandPopulation p;
+        for (std::size_t i = 0; i < n; ++i, at += nx) p.genomes.emplace_back(in.begin() + static_cast<long>(at), in.begin() + static_cast<long>(at + nx));
+        for (std::size_t i = 0; i < n; ++i, at += nf) p.objectives.emplace_back(in.begin() + static_cast<long>(at), in.begin() + static_cast<long>(at + nf));
+        return p;
+    }
+
+    pagmo::problem prob_;
+    RunConfig config_;
+    double mutation_;
+    unsigned threads_;
+    bool mpi_genomes_;
+};
+
 }  // namespace
+
+void migrate(std::vector<IslandPopulation>& islands, unsigned migrants) {
+    const std::size_t n = islands.size();
+    std::vector<IslandPopulation> emigrants(n);
+    for (std::size_t i = 0; i < n; ++i)
+        for (auto index : pagmo::select_best_N_mo(islands[i].objectives, migrants)) {
+            emigrants[i].genomes.push_back(islands[i].genomes[index]);
+            emigrants[i].objectives.push_back(islands[i].objectives[index]);
+        }
+    for (std::size_t i = 0; i < n; ++i) {
+        IslandPopulation& target = islands[(i + 1) % n];
+        const auto order = pagmo::sort_population_mo(target.objectives);  // best first
+        for (std::size_t k = 0; k < emigrants[i].genomes.size(); ++k) {
+            const auto worst = order[order.size() - 1 - k];
+            target.genomes[worst] = emigrants[i].genomes[k];
+            target.objectives[worst] = emigrants[i].objectives[k];
+        }
+    }
+}
 
 double hypervolume(const std::vector<std::vector<double>>& points, const std::vector<double>& reference) {
     std::vector<pagmo::vector_double> inside;
@@ -225,23 +370,37 @@ RunResult run_optimisation(const RunConfig& config, const RunControl& control) {
 
 RunResult run_optimisation(const RunConfig& config, const RunControl& control,
                            std::shared_ptr<const DesignEvaluator> evaluator) {
-    pagmo::problem prob{problems::CodesignProblem{evaluator}};
-    const auto log = std::make_shared<BatchLog>();
-    const pagmo::bfe bfe{PoolBfe{std::max(1u, control.threads), control.mpi, log}};
     const auto checkpoint = control.dir / kCheckpointFile;
     const auto nobj = evaluator->objective_count();
-    const double mutation = config.mutation.value_or(1.0 / static_cast<double>(evaluator->encoding().dimension()));
+    const unsigned island_count = config.islands.count;
+    // One island spreads its genomes over the ranks; several islands go to the ranks whole.
+    const bool mpi_islands = control.mpi && island_count > 1;
+    const IslandStepper stepper(evaluator, config, control.threads, control.mpi && island_count == 1);
 
     std::size_t evaluated = 0;  // genomes evaluated by this process's batches (all ranks)
-    auto offer_logged = [&](State& s) {
-        evaluated += log->entries.size();
-        for (const auto& [x, f] : log->entries)
-            if (feasible(f)) s.archive.offer(evaluator->encoding().normalise(x), f);
-        log->entries.clear();
+    // Every island's step of `generation`, in island order (the archive sees them in that order).
+    auto step_all = [&](unsigned generation, State& s) {
+        std::vector<IslandStep> steps;
+        if (mpi_islands) {
+            std::vector<std::vector<double>> tasks;
+            for (unsigned i = 0; i < island_count; ++i)
+                tasks.push_back(stepper.task_message(i, generation, generation ? s.islands[i] : IslandPopulation{}));
+            for (const auto& reply : mpi_evaluate(tasks, [&](const auto& task) { return stepper.step_message(task); }))
+                steps.push_back(stepper.read_step(reply));
+        } else {
+            for (unsigned i = 0; i < island_count; ++i)
+                steps.push_back(stepper.step(i, generation, generation ? s.islands[i] : IslandPopulation{}));
+        }
+        s.islands.clear();
+        for (auto& step : steps) {
+            evaluated += step.evaluated.size();
+            for (const auto& [x, f] : step.evaluated)
+                if (feasible(f)) s.archive.offer(evaluator->encoding().normalise(x), f);
+            s.islands.push_back(std::move(step.population));
+        }
     };
 
     State s;
-    pagmo::population pop{prob, 0u, derived_seed(config.seed, kInitialStep)};
     if (control.resume) {
         const json j = parse_payload(checkpoint);
         const auto saved_config = parse_run_config(j.at("config_text").get<std::string>(), j.at("config_source").get<std::string>());
@@ -252,17 +411,18 @@ RunResult run_optimisation(const RunConfig& config, const RunControl& control,
             throw InputError(checkpoint.string() + ": the run config differs from the checkpointed one (resume with --force to accept):" + list);
         }
         s = state_from(j, checkpoint);
-        if (s.xs.size() != config.population && !control.force)
-            throw InputError(checkpoint.string() + ": checkpointed population size " + std::to_string(s.xs.size()) +
-                             " differs from the config's " + std::to_string(config.population));
-        for (std::size_t i = 0; i < s.xs.size(); ++i) pop.push_back(s.xs[i], s.fs[i]);  // no re-evaluation
+        if (s.islands.size() != island_count)
+            throw InputError(checkpoint.string() + ": the checkpoint holds " + std::to_string(s.islands.size()) +
+                             " island(s), the config asks for " + std::to_string(island_count) +
+                             " (an island run resumes with its island count; the number of ranks may change)");
+        for (const auto& island : s.islands)
+            if (island.genomes.size() != config.population && !control.force)
+                throw InputError(checkpoint.string() + ": checkpointed population size " + std::to_string(island.genomes.size()) +
+                                 " differs from the config's " + std::to_string(config.population));
     } else {
-        pop = pagmo::population{prob, bfe, config.population, derived_seed(config.seed, kInitialStep)};
-        s.xs = pop.get_x();
-        s.fs = pop.get_f();
-        offer_logged(s);
-        s.norm = Normalisation::from(s.fs, nobj);
-        s.history.push_back({0, s.norm.population_hv(s.fs), s.archive.entries().size()});
+        step_all(0, s);
+        s.norm = Normalisation::from(s.all_objectives(), nobj);
+        s.history.push_back({0, s.norm.population_hv(s.all_objectives()), s.archive.entries().size()});
         write_checkpoint(checkpoint, state_payload(config, s));
     }
 
@@ -271,16 +431,12 @@ RunResult run_optimisation(const RunConfig& config, const RunControl& control,
     const auto evaluated_before = evaluated;
     unsigned steps = 0;
     while (s.generations_done < config.generations) {
-        pagmo::nsga2 algo{1u, config.crossover, config.eta_c, mutation, config.eta_m,
-                          derived_seed(config.seed, s.generations_done)};
-        algo.set_bfe(bfe);
-        pop = algo.evolve(pop);
+        step_all(s.generations_done + 1, s);
         ++s.generations_done;
         ++steps;
-        s.xs = pop.get_x();
-        s.fs = pop.get_f();
-        offer_logged(s);
-        s.history.push_back({s.generations_done, s.norm.population_hv(s.fs), s.archive.entries().size()});
+        if (island_count > 1 && s.generations_done % config.islands.migrate_every == 0)
+            migrate(s.islands, config.islands.migrants);
+        s.history.push_back({s.generations_done, s.norm.population_hv(s.all_objectives()), s.archive.entries().size()});
 
         const bool stop = (control.stop && control.stop->load()) ||
                           (control.max_generations_now && steps >= control.max_generations_now);
@@ -309,8 +465,15 @@ RunResult run_optimisation(const RunConfig& config, const RunControl& control,
     result.generations_done = s.generations_done;
     result.archive = s.archive.entries();
     result.history = s.history;
-    result.population_objectives = s.fs;
+    result.population_objectives = s.all_objectives();
     return result;
+}
+
+Fitness mpi_worker_task(const RunConfig& config, std::shared_ptr<const DesignEvaluator> evaluator, unsigned threads) {
+    if (config.islands.count == 1)
+        return [evaluator](const std::vector<double>& x) { return evaluator->evaluate(x).objectives; };
+    auto stepper = std::make_shared<IslandStepper>(evaluator, config, threads, false);
+    return [stepper, evaluator](const std::vector<double>& task) { return stepper->step_message(task); };
 }
 
 }  // namespace elaa::optimise

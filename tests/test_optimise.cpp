@@ -259,3 +259,100 @@ TEST_CASE("NSGA-II with 20 % of the budget reaches 95 % of the true front's hype
     CHECK(nsga_ratio[2] >= 0.95);
     CHECK(nsga_ratio[2] > random_ratio[2]);
 }
+
+TEST_CASE("islands: ring migration moves each island's best over the next island's worst", "[optimise][islands]") {
+    // Two objectives, dominance order = index order within each island.
+    auto island = [](double base) {
+        IslandPopulation p;
+        for (double k = 0; k < 4; ++k) {
+            p.genomes.push_back({base + k});
+            p.objectives.push_back({base + k, base + k});
+        }
+        return p;
+    };
+    std::vector<IslandPopulation> islands{island(1), island(10), island(100)};
+    migrate(islands, 1);
+    // Island 0's best (1) replaced island 1's worst (13); island 1's best (10) went to island 2,
+    // island 2's best (100) to island 0 — chosen before island 1 received 1.
+    CHECK(islands[0].genomes == std::vector<std::vector<double>>{{1}, {2}, {3}, {100}});
+    CHECK(islands[1].genomes == std::vector<std::vector<double>>{{10}, {11}, {12}, {1}});
+    CHECK(islands[2].genomes == std::vector<std::vector<double>>{{100}, {101}, {102}, {10}});
+    CHECK(islands[1].objectives[3] == std::vector<double>{1, 1});
+    // Two migrants: the two best replace the two worst.
+    std::vector<IslandPopulation> pair{island(1), island(10)};
+    migrate(pair, 2);
+    CHECK(pair[0].genomes == std::vector<std::vector<double>>{{1}, {2}, {11}, {10}});
+    CHECK(pair[1].genomes == std::vector<std::vector<double>>{{10}, {11}, {2}, {1}});
+}
+
+TEST_CASE("islands: an island run is reproducible, resumes to the same result, and differs from one population",
+          "[optimise][islands]") {
+    auto islands_config = [](unsigned count) {
+        auto c = tiny(8, 4);
+        c.islands = {count, 2, 2};
+        c.text += "[islands]\ncount = " + std::to_string(count) + "\nmigrate_every = 2\nmigrants = 2\n";
+        return c;
+    };
+    const auto config = islands_config(3);
+    const auto straight_dir = fresh_dir("islands_straight");
+    RunControl straight;
+    straight.dir = straight_dir;
+    const auto a = run_optimisation(config, straight);
+    REQUIRE(a.generations_done == 4);
+    CHECK(a.population_objectives.size() == 3 * 8);  // every island's population
+
+    const auto split_dir = fresh_dir("islands_split");
+    RunControl first;
+    first.dir = split_dir;
+    first.threads = 2;
+    first.max_generations_now = 3;  // past the first migration, before the second
+    run_optimisation(config, first);
+    RunControl second = first;
+    second.resume = true;
+    second.max_generations_now = 0;
+    const auto b = run_optimisation(config, second);
+    CHECK(a.archive == b.archive);
+    CHECK(a.population_objectives == b.population_objectives);
+    CHECK(a.history.size() == b.history.size());
+
+    // The checkpoint keeps the island count: resuming it as another count is refused.
+    RunControl other = second;
+    CHECK_THROWS_WITH(run_optimisation(islands_config(2), other),
+                      Catch::Contains("differs from the checkpointed one") && Catch::Contains("islands.count: 3 -> 2"));
+    other.force = true;
+    CHECK_THROWS_WITH(run_optimisation(islands_config(2), other),
+                      Catch::Contains("the checkpoint holds 3 island(s), the config asks for 2"));
+
+    // Island 0 starts as the plain run, so what differs is what the other islands and migration add.
+    const auto plain_dir = fresh_dir("islands_plain");
+    RunControl plain;
+    plain.dir = plain_dir;
+    const auto single = run_optimisation(tiny(8, 4), plain);
+    CHECK(single.population_objectives.size() == 8);
+    CHECK(single.archive != a.archive);
+    for (const auto& dir : {straight_dir, split_dir, plain_dir}) fs::remove_all(dir);
+}
+
+TEST_CASE("islands: the [islands] table is checked", "[optimise][islands]") {
+    const std::string head = "[run]\nproblem = \"codesign\"\nspace = \"s.toml\"\n[nsga2]\npopulation = 16\n";
+    CHECK(run_error(head + "[islands]\ncount = 0\n").find("'count' must be") != std::string::npos);
+    CHECK(run_error(head + "[islands]\nmigrants = 16\n") ==
+          "run.toml:7: [islands]: 'migrants' must be below the population (16), got 16");
+    CHECK(run_error(head + "[islands]\nmigrate = 2\n").find("unknown key 'migrate'") != std::string::npos);
+    const auto defaults = parse_run_config(head, "run.toml");
+    CHECK(defaults.islands.count == 1);
+    CHECK(defaults.islands.migrate_every == 5);
+    CHECK(defaults.islands.migrants == 1);  // population / 10
+}
+
+TEST_CASE("the shipped run configs load", "[optimise][islands]") {
+    const fs::path runs = fs::path(ELAA_SOURCE_DIR) / "configs" / "runs";
+    const auto plain = load_run_config(runs / "default.toml");
+    CHECK(plain.islands.count == 1);
+    CHECK(plain.population == 128);
+    const auto islands = load_run_config(runs / "islands.toml");
+    CHECK(islands.islands.count == 16);
+    CHECK(islands.islands.migrants == 12);
+    CHECK(islands.islands.migrate_every == 5);
+    CHECK(config_differences(plain, islands).size() == 3);  // only the [islands] keys differ
+}

@@ -334,9 +334,9 @@ int main(int argc, char** argv) {
                     // A worker: evaluate what rank 0 sends, with the config rank 0 runs.
                     const auto [text, source] = elaa::optimise::mpi_receive_config();
                     if (text.empty()) return 0;  // rank 0 failed before the run started
-                    const elaa::optimise::DesignEvaluator evaluator(elaa::optimise::parse_run_config(text, source));
-                    elaa::optimise::mpi_worker_loop(
-                        [&](const std::vector<double>& x) { return evaluator.evaluate(x).objectives; });
+                    const auto config = elaa::optimise::parse_run_config(text, source);
+                    elaa::optimise::mpi_worker_loop(elaa::optimise::mpi_worker_task(
+                        config, std::make_shared<const elaa::optimise::DesignEvaluator>(config), op.threads));
                     return 0;
                 }
             }

@@ -60,6 +60,21 @@ RunResult run_optimisation(const RunConfig& config, const RunControl& control);
 RunResult run_optimisation(const RunConfig& config, const RunControl& control,
                            std::shared_ptr<const DesignEvaluator> evaluator);
 
+// One island's population: genomes and their objectives, in the same order.
+struct IslandPopulation {
+    std::vector<std::vector<double>> genomes, objectives;
+};
+
+// Ring migration (island runs, [islands] in the run config): the best `migrants` of island i by
+// NSGA-II's ranking (non-dominated fronts, then crowding distance) replace the worst of island
+// i+1 (the last island's go to the first), all chosen before any island changes.
+void migrate(std::vector<IslandPopulation>& islands, unsigned migrants);
+
+// What an MPI worker rank computes for rank 0 in this run: a genome's objectives (one population)
+// or one island's generation (island runs). The CLI's workers loop over it (mpi_worker_loop).
+std::function<std::vector<double>(const std::vector<double>&)> mpi_worker_task(
+    const RunConfig& config, std::shared_ptr<const DesignEvaluator> evaluator, unsigned threads);
+
 // The state saved in a checkpoint, readable without running anything (export, tests).
 struct SavedRun {
     RunConfig config;

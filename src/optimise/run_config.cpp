@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -62,7 +63,7 @@ void flatten(const toml::table& t, const std::string& prefix, std::map<std::stri
 RunConfig parse_run_config(std::string_view text, const std::string& source) {
     const toml::table root = parse_text(text, source);
     const Place top{source, "top level"};
-    check_keys(root, {"run", "nsga2", "checkpoint", "budgets", "suite", "hardware"}, top);
+    check_keys(root, {"run", "nsga2", "checkpoint", "islands", "budgets", "suite", "hardware"}, top);
     RunConfig c;
     c.source = source;
     c.text = std::string(text);
@@ -124,6 +125,23 @@ RunConfig parse_run_config(std::string_view text, const std::string& source) {
         if (!n->is_table()) p.fail(*n, "[checkpoint] must be a table");
         check_keys(*n->as_table(), {"every"}, p);
         if (const auto* v = n->as_table()->get("every")) c.checkpoint_every = positive_integer(*v, "every", p);
+    }
+    c.islands.migrants = std::max(1u, c.population / 10);
+    if (const auto* n = root.get("islands")) {
+        const Place p = top.inner("[islands]");
+        if (!n->is_table()) p.fail(*n, "[islands] must be a table");
+        const auto& t = *n->as_table();
+        check_keys(t, {"count", "migrate_every", "migrants"}, p);
+        if (const auto* v = t.get("count")) {
+            c.islands.count = positive_integer(*v, "count", p);
+            if (c.islands.count > 4096) p.fail(*v, fmt::format("'count' must be at most 4096 islands, got {}", c.islands.count));
+        }
+        if (const auto* v = t.get("migrate_every")) c.islands.migrate_every = positive_integer(*v, "migrate_every", p);
+        if (const auto* v = t.get("migrants")) {
+            c.islands.migrants = positive_integer(*v, "migrants", p);
+            if (c.islands.migrants >= c.population)
+                p.fail(*v, fmt::format("'migrants' must be below the population ({}), got {}", c.population, c.islands.migrants));
+        }
     }
     if (const auto* n = root.get("budgets")) {
         const Place p = top.inner("[budgets]");

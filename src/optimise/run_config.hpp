@@ -24,6 +24,16 @@ struct Budgets {
     std::optional<double> max_area_mm2, max_latency_s, min_top1;
 };
 
+// Island model ([islands]): `count` populations of `population` each evolve side by side (one
+// per MPI rank when there are as many ranks); every `migrate_every` generations each island's best
+// `migrants` replace the worst of the next island in a ring. Migration is synchronous, so an
+// island run is as reproducible as a single population. count = 1 is plain NSGA-II.
+struct Islands {
+    unsigned count = 1;
+    unsigned migrate_every = 5;
+    unsigned migrants = 0;  // 0 until parsed: then population / 10, at least 1
+};
+
 struct RunConfig {
     std::string source;  // the file it came from
     std::string text;    // its full text (kept in checkpoints, to detect a changed config on resume)
@@ -44,6 +54,7 @@ struct RunConfig {
     std::optional<double> mutation;  // per gene; default 1 / number of genes
     unsigned checkpoint_every = 10;
     Budgets budgets;
+    Islands islands;
 };
 
 // Throws InputError naming the file, line, key and rule (unknown key, population not a multiple of

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # MPI acceptance (CTest): the Pareto set of `elaa optimise --mpi` is bit-identical for 1, 2 and 3
 # ranks and to the run without MPI; a 3-rank run resumed on 2 ranks equals the uninterrupted run;
-# a run whose rank is killed resumes from its intact checkpoint to the same result.
+# a run whose rank is killed resumes from its intact checkpoint to the same result; an island run
+# ([islands], whole islands per rank) is bit-identical for 1, 2 and 3 ranks and without MPI.
 # usage: mpi_runs.sh ELAA MPIEXEC SOURCE_DIR WORK_DIR
 set -euo pipefail
 elaa=$1 mpiexec=$2 src=$3 work=$4
@@ -9,7 +10,7 @@ rm -rf "$work" && mkdir -p "$work"
 mpirun() { "$mpiexec" --oversubscribe -np "$1" "${@:2}"; }
 
 # Run configs over the tiny space, with an absolute space path so they can live in $work.
-config() {  # config NAME GENERATIONS
+config() {  # config NAME GENERATIONS [EXTRA_TOML]
   cat > "$work/$1.toml" <<TOML
 [run]
 problem = "codesign"
@@ -21,11 +22,13 @@ population = 16
 generations = $2
 [checkpoint]
 every = 2
+${3:-}
 TOML
 }
 config four 4
 config two 2
 config long 30
+config islands 4 $'[islands]\ncount = 3\nmigrate_every = 2\nmigrants = 2'
 
 "$elaa" optimise "$work/four.toml" --out "$work/serial" --threads 1 --no-plots 2>/dev/null
 for np in 1 2 3; do
@@ -52,4 +55,15 @@ if wait "$job"; then echo "the 2-rank job finished before the kill: the kill tes
 "$elaa" optimise --resume "$work/killed" --no-plots 2>/dev/null
 cmp "$work/long_serial/pareto.csv" "$work/killed/pareto.csv"
 echo "killed rank $victim: resumed from the checkpoint to the uninterrupted result"
-echo "mpi runs: 5 passed, 0 failed"
+
+# Island mode: 3 islands over 1, 2 and 3 ranks (islands handed out whole), and without MPI.
+"$elaa" optimise "$work/islands.toml" --out "$work/islands_serial" --threads 1 --no-plots 2>/dev/null
+for np in 1 2 3; do
+  mpirun "$np" "$elaa" optimise "$work/islands.toml" --out "$work/islands_np$np" --mpi --no-plots 2>/dev/null
+  cmp "$work/islands_serial/pareto.csv" "$work/islands_np$np/pareto.csv"
+done
+if cmp -s "$work/serial/pareto.csv" "$work/islands_serial/pareto.csv"; then
+  echo "the island run equals the single-population run: migration and islands did nothing" >&2; exit 1
+fi
+echo "islands on 1, 2, 3 ranks: identical to the island run without MPI"
+echo "mpi runs: 6 passed, 0 failed"
