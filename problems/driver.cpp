@@ -218,6 +218,49 @@ State state_from(const json& j, const std::filesystem::path& file) {
     return s;
 }
 
+RunConfig saved_config_of(const json& j, const std::filesystem::path& file) {
+    try {
+        return parse_run_config(j.at("config_text").get<std::string>(), j.at("config_source").get<std::string>());
+    } catch (const json::exception& e) {
+        throw InputError(file.string() + ": checkpoint has no run config (" + e.what() + ")");
+    }
+}
+
+// The checkpointed state, if it can continue `config`: the same config (or `force`), the same
+// island count, populations NSGA-II accepts, and genomes and objectives of this problem's sizes.
+State resumable_state(const std::filesystem::path& file, const RunConfig& config, bool force, std::size_t genes,
+                      std::size_t objectives) {
+    const json j = parse_payload(file);
+    const auto differences = config_differences(saved_config_of(j, file), config);
+    if (!differences.empty() && !force) {
+        std::string list;
+        for (const auto& d : differences) list += "\n  " + d;
+        throw InputError(file.string() + ": the run config differs from the checkpointed one (resume with --force to accept):" + list);
+    }
+    State s = state_from(j, file);
+    const auto where = file.string() + ": ";
+    if (s.islands.size() != config.islands.count)
+        throw InputError(where + "the checkpoint holds " + std::to_string(s.islands.size()) + " island(s), the config asks for " +
+                         std::to_string(config.islands.count) +
+                         " (an island run resumes with its island count; the number of ranks may change)");
+    for (const auto& island : s.islands) {
+        const auto size = island.genomes.size();
+        if (size != config.population && !force)
+            throw InputError(where + "checkpointed population size " + std::to_string(size) + " differs from the config's " +
+                             std::to_string(config.population));
+        if (size < 8 || size % 4 != 0)
+            throw InputError(where + "checkpointed population size " + std::to_string(size) +
+                             " is not one NSGA-II can continue (a multiple of 4, at least 8)");
+        for (std::size_t i = 0; i < size; ++i)
+            if (island.genomes[i].size() != genes || island.objectives[i].size() != objectives)
+                throw InputError(where + "a checkpointed design has " + std::to_string(island.genomes[i].size()) + " genes and " +
+                                 std::to_string(island.objectives[i].size()) + " objectives; this run's problem has " +
+                                 std::to_string(genes) + " and " + std::to_string(objectives) +
+                                 " (was the checkpoint written for another search space?)");
+    }
+    return s;
+}
+
 // The run seed of island `island`: island 0 uses the run's seed, so one island is plain NSGA-II.
 std::uint64_t island_seed(std::uint64_t run_seed, unsigned island) {
     return island == 0 ? run_seed : derived_seed(run_seed, kIslandStep + island);
@@ -352,11 +395,7 @@ SavedRun load_saved_run(const std::filesystem::path& dir) {
     const auto file = dir / kCheckpointFile;
     const json j = parse_payload(file);
     SavedRun out;
-    try {
-        out.config = parse_run_config(j.at("config_text").get<std::string>(), j.at("config_source").get<std::string>());
-    } catch (const json::exception& e) {
-        throw InputError(file.string() + ": checkpoint has no run config (" + e.what() + ")");
-    }
+    out.config = saved_config_of(j, file);
     const State s = state_from(j, file);
     out.generations_done = s.generations_done;
     out.archive = s.archive.entries();
@@ -402,23 +441,7 @@ RunResult run_optimisation(const RunConfig& config, const RunControl& control,
 
     State s;
     if (control.resume) {
-        const json j = parse_payload(checkpoint);
-        const auto saved_config = parse_run_config(j.at("config_text").get<std::string>(), j.at("config_source").get<std::string>());
-        const auto differences = config_differences(saved_config, config);
-        if (!differences.empty() && !control.force) {
-            std::string list;
-            for (const auto& d : differences) list += "\n  " + d;
-            throw InputError(checkpoint.string() + ": the run config differs from the checkpointed one (resume with --force to accept):" + list);
-        }
-        s = state_from(j, checkpoint);
-        if (s.islands.size() != island_count)
-            throw InputError(checkpoint.string() + ": the checkpoint holds " + std::to_string(s.islands.size()) +
-                             " island(s), the config asks for " + std::to_string(island_count) +
-                             " (an island run resumes with its island count; the number of ranks may change)");
-        for (const auto& island : s.islands)
-            if (island.genomes.size() != config.population && !control.force)
-                throw InputError(checkpoint.string() + ": checkpointed population size " + std::to_string(island.genomes.size()) +
-                                 " differs from the config's " + std::to_string(config.population));
+        s = resumable_state(checkpoint, config, control.force, evaluator->encoding().dimension(), nobj);
     } else {
         step_all(0, s);
         s.norm = Normalisation::from(s.all_objectives(), nobj);

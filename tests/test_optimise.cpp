@@ -356,3 +356,23 @@ TEST_CASE("the shipped run configs load", "[optimise][islands]") {
     CHECK(islands.islands.migrate_every == 5);
     CHECK(config_differences(plain, islands).size() == 3);  // only the [islands] keys differ
 }
+
+TEST_CASE("a checkpoint whose designs do not fit the run's problem is refused on resume", "[optimise]") {
+    const auto dir = fresh_dir("foreign_genomes");
+    RunControl control;
+    control.dir = dir;
+    run_optimisation(tiny(8, 1), control);
+    const auto file = dir / kCheckpointFile;
+    const std::string payload = read_checkpoint(file);
+    // Drop the last gene of the first design ("x":[a,b,...,z] -> "x":[a,b,...]).
+    const auto x = payload.find("\"x\":[", payload.find("\"population\""));
+    REQUIRE(x != std::string::npos);
+    const auto close = payload.find(']', x);
+    const auto comma = payload.rfind(',', close);
+    write_checkpoint(file, payload.substr(0, comma) + payload.substr(close));
+    control.resume = true;
+    control.force = true;  // more generations: a changed config
+    CHECK_THROWS_WITH(run_optimisation(tiny(8, 2), control),
+                      Catch::Contains("a checkpointed design has") && Catch::Contains("was the checkpoint written for another search space?"));
+    fs::remove_all(dir);
+}
