@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Strong scaling of `elaa optimise` on this machine: the generation loop's wall time (evaluations /
 # evaluations per second on the last progress line, so set-up and export are excluded) for
-# 1 and 2 threads without MPI and for 1 and 2 MPI ranks, median of N runs (default 3).
-# usage: scripts/mpi_scaling.sh [BUILD_DIR] [RUNS] [GENERATIONS]
+# 1 and 2 threads without MPI and for 1 and 2 MPI ranks, median of N runs (default 3); with ISLANDS
+# > 0 also the same config in island mode ([islands] count = ISLANDS) on 1 and 2 ranks.
+# usage: scripts/mpi_scaling.sh [BUILD_DIR] [RUNS] [GENERATIONS] [ISLANDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-build=${1:-build} runs=${2:-3} generations=${3:-20}
+build=${1:-build} runs=${2:-3} generations=${3:-20} islands=${4:-0}
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -34,4 +35,10 @@ measure "threads 2" "$build/elaa" optimise "$work/run.toml" --threads 2
 if "$build/elaa" optimise --help | grep -q -- --mpi && command -v mpirun >/dev/null; then
   measure "mpi 1 rank" mpirun --oversubscribe -np 1 "$build/elaa" optimise "$work/run.toml" --mpi
   measure "mpi 2 ranks" mpirun --oversubscribe -np 2 "$build/elaa" optimise "$work/run.toml" --mpi
+fi
+if [ "$islands" -gt 0 ] && "$build/elaa" optimise --help | grep -q -- --mpi && command -v mpirun >/dev/null; then
+  { cat "$work/run.toml"; printf '\n[islands]\ncount = %s\n' "$islands"; } > "$work/islands.toml"
+  echo "island mode: $islands islands x population 128 per generation"
+  measure "islands, mpi 1 rank" mpirun --oversubscribe -np 1 "$build/elaa" optimise "$work/islands.toml" --mpi
+  measure "islands, mpi 2 ranks" mpirun --oversubscribe -np 2 "$build/elaa" optimise "$work/islands.toml" --mpi
 fi
