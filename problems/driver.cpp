@@ -270,7 +270,7 @@ std::uint64_t island_seed(std::uint64_t run_seed, unsigned island) {
 // generation from `from`, with every genome it evaluated (for the archive), in batch order.
 struct IslandStep {
     IslandPopulation population;
-    std::vector<std::pair<pagmo::vector_double, pagmo::vector_double>> evaluated;
+    IslandPopulation evaluated;
 };
 
 class IslandStepper {
@@ -300,7 +300,10 @@ public:
             pop = algo.evolve(pop);
         }
         out.population = {pop.get_x(), pop.get_f()};
-        out.evaluated = std::move(log->entries);
+        for (auto& [x, f] : log->entries) {
+            out.evaluated.genomes.push_back(std::move(x));
+            out.evaluated.objectives.push_back(std::move(f));
+        }
         return out;
     }
 
@@ -314,12 +317,7 @@ public:
         const IslandStep done = step(island, generation, from);
         std::vector<double> reply;
         write_population(done.population, reply);
-        IslandPopulation evaluated;
-        for (const auto& [x, f] : done.evaluated) {
-            evaluated.genomes.push_back(x);
-            evaluated.objectives.push_back(f);
-        }
-        write_population(evaluated, reply);
+        write_population(done.evaluated, reply);
         return reply;
     }
     std::vector<double> task_message(unsigned island, unsigned generation, const IslandPopulation& from) const {
@@ -331,8 +329,7 @@ public:
         std::size_t at = 0;
         IslandStep out;
         out.population = read_population(reply, at);
-        const IslandPopulation evaluated = read_population(reply, at);
-        for (std::size_t i = 0; i < evaluated.genomes.size(); ++i) out.evaluated.emplace_back(evaluated.genomes[i], evaluated.objectives[i]);
+        out.evaluated = read_population(reply, at);
         return out;
     }
 
@@ -432,9 +429,10 @@ RunResult run_optimisation(const RunConfig& config, const RunControl& control,
         }
         s.islands.clear();
         for (auto& step : steps) {
-            evaluated += step.evaluated.size();
-            for (const auto& [x, f] : step.evaluated)
-                if (feasible(f)) s.archive.offer(evaluator->encoding().normalise(x), f);
+            const auto& done = step.evaluated;
+            evaluated += done.genomes.size();
+            for (std::size_t i = 0; i < done.genomes.size(); ++i)
+                if (feasible(done.objectives[i])) s.archive.offer(evaluator->encoding().normalise(done.genomes[i]), done.objectives[i]);
             s.islands.push_back(std::move(step.population));
         }
     };
