@@ -490,7 +490,7 @@ RunResult run_optimisation(const RunConfig& config, const RunControl& control,
     return result;
 }
 
-Fitness mpi_worker_task(const RunConfig& config, std::shared_ptr<const DesignEvaluator> evaluator, unsigned threads) {
+Work mpi_worker_task(const RunConfig& config, std::shared_ptr<const DesignEvaluator> evaluator, unsigned threads) {
     if (config.islands.count == 1)
         return [evaluator](const std::vector<double>& x) { return evaluator->evaluate(x).objectives; };
     auto stepper = std::make_shared<IslandStepper>(evaluator, config, threads, false);

@@ -21,13 +21,13 @@ MpiSession::MpiSession(int&, char**&) { throw InputError("--mpi: this elaa was b
 MpiSession::~MpiSession() = default;
 void mpi_send_config(const std::string&, const std::string&) {}
 std::pair<std::string, std::string> mpi_receive_config() { return {}; }
-std::vector<std::vector<double>> mpi_evaluate(const std::vector<std::vector<double>>& genomes, const Fitness& local) {
+std::vector<std::vector<double>> mpi_evaluate(const std::vector<std::vector<double>>& genomes, const Work& local) {
     std::vector<std::vector<double>> out;
     for (const auto& g : genomes) out.push_back(local(g));
     return out;
 }
 void mpi_stop_workers() {}
-void mpi_worker_loop(const Fitness&) {}
+void mpi_worker_loop(const Work&) {}
 
 #else
 
@@ -105,7 +105,7 @@ std::pair<std::string, std::string> mpi_receive_config() {
     return {text, source};
 }
 
-std::vector<std::vector<double>> mpi_evaluate(const std::vector<std::vector<double>>& genomes, const Fitness& local) {
+std::vector<std::vector<double>> mpi_evaluate(const std::vector<std::vector<double>>& genomes, const Work& local) {
     int size = 1;
     MPI_Comm_size(MPI_COMM_WORLD, &size);
     const std::size_t n = genomes.size();
@@ -147,13 +147,13 @@ void mpi_stop_workers() {
     for (int w = 1; w < size; ++w) MPI_Send(nullptr, 0, MPI_DOUBLE, w, kStop, MPI_COMM_WORLD);
 }
 
-void mpi_worker_loop(const Fitness& fitness) {
+void mpi_worker_loop(const Work& work) {
     for (;;) {
         const Message m = receive(0, MPI_ANY_TAG);
         if (m.tag == kStop) return;
         const std::vector<double> genome(m.values.begin() + 1, m.values.end());
         std::vector<double> reply{m.values[0]};
-        const auto f = fitness(genome);
+        const auto f = work(genome);
         reply.insert(reply.end(), f.begin(), f.end());
         MPI_Send(reply.data(), static_cast<int>(reply.size()), MPI_DOUBLE, 0, kResult, MPI_COMM_WORLD);
     }
