@@ -197,10 +197,21 @@ json parse_payload(const std::filesystem::path& file) {
     }
 }
 
+// A count stored in a checkpoint: a JSON integer in [0, T's maximum]. nlohmann's get<unsigned>()
+// of a float such as 2.3e56 is undefined behaviour (fuzz finding 4), so the type is checked first.
+template <typename T>
+T count_at(const json& object, const char* key, const std::filesystem::path& file) {
+    const json& value = object.at(key);
+    if (!value.is_number_unsigned() || value.get<std::uint64_t>() > std::numeric_limits<T>::max())
+        throw InputError(file.string() + ": checkpoint field '" + key + "' must be a count (a non-negative integer), got " +
+                         value.dump());
+    return static_cast<T>(value.get<std::uint64_t>());
+}
+
 State state_from(const json& j, const std::filesystem::path& file) {
     State s;
     try {
-        s.generations_done = j.at("generations_done").get<unsigned>();
+        s.generations_done = count_at<unsigned>(j, "generations_done", file);
         if (j.contains("islands")) {
             for (const auto& island : j.at("islands")) s.islands.push_back(population_from(island));
         } else {
@@ -210,8 +221,8 @@ State state_from(const json& j, const std::filesystem::path& file) {
         s.norm.ideal = j.at("normalisation").at("ideal").get<std::vector<double>>();
         s.norm.nadir = j.at("normalisation").at("nadir").get<std::vector<double>>();
         for (const auto& h : j.at("history"))
-            s.history.push_back({h.at("generation").get<unsigned>(), h.at("hypervolume").get<double>(),
-                                 h.at("archive").get<std::size_t>()});
+            s.history.push_back({count_at<unsigned>(h, "generation", file), h.at("hypervolume").get<double>(),
+                                 count_at<std::size_t>(h, "archive", file)});
     } catch (const json::exception& e) {
         throw InputError(file.string() + ": checkpoint payload lacks what a run needs (" + e.what() + ")");
     }

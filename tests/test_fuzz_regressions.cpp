@@ -223,3 +223,12 @@ TEST_CASE("fuzz finding: non-ASCII characters where TOML++ looks for whitespace 
     check_rejected("search_space_toml", "quote_after_hex_prefix_then_u041c.toml");
     check_rejected("checkpoint", "config_text_key_then_u00a1.json");  // the run config a checkpoint holds
 }
+
+// Finding 4: a checkpoint payload whose counts (generations_done, a history entry's generation or
+// archive size) are floats or negative reached nlohmann's get<unsigned>(), undefined behaviour for
+// 2.3e56 (UBSan: "outside the range of representable values"). Fixed: count_at() in
+// problems/driver.cpp requires a non-negative JSON integer that fits and names the field otherwise.
+TEST_CASE("fuzz finding: checkpoint counts that are not non-negative integers are InputErrors", "[fuzz]") {
+    check_rejected("checkpoint", "generations_done_float_1e56.json");
+    check_rejected("checkpoint", "history_archive_negative.json");
+}
