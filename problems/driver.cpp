@@ -412,7 +412,7 @@ SavedRun load_saved_run(const std::filesystem::path& dir) {
 }
 
 RunResult run_optimisation(const RunConfig& config, const RunControl& control) {
-    return run_optimisation(config, control, std::make_shared<const DesignEvaluator>(config));
+    return run_optimisation(config, control, std::make_shared<const DesignEvaluator>(config, control.search_cache_bytes));
 }
 
 RunResult run_optimisation(const RunConfig& config, const RunControl& control,

@@ -257,6 +257,54 @@ TEST_CASE("eval: repeated shapes are searched once and a shared cache serves a s
     check_same_network_cost(fresh34, cached34);
 }
 
+TEST_CASE("eval: a bounded search cache keeps two generations within its budget and never changes a result",
+          "[eval]") {
+    const auto acc = hardware::load_preset("tpu_like");
+    const auto options = options_for(mapping::SearchSpace::Loma, kConvFc);
+    const auto resnet18 = workload::Zoo::instance().build("resnet18");
+    const auto reference = cost::evaluate_network(resnet18, acc, options);
+
+    // An entry is at least sizeof(SearchResult) + its key: a budget of five entries holds two or
+    // three per generation, so resnet18's 12 searches rotate the generations several times.
+    const std::size_t entry = sizeof(mapping::SearchResult) + 64;
+    cost::SearchCache small(5 * entry);
+    const auto first = cost::evaluate_network(resnet18, acc, options, &small);
+    CHECK(small.size() < 12);
+    CHECK(small.size() >= 2);
+    CHECK(small.bytes() <= 5 * entry + entry);  // each generation stops at half the budget (one entry may cross it)
+    check_same_network_cost(reference, first);
+    // A second pass reruns the evicted searches and gives the same numbers.
+    check_same_network_cost(reference, cost::evaluate_network(resnet18, acc, options, &small));
+
+    // The generations by hand: entries of equal size e, budget 4e, so each generation holds two.
+    auto result = [](std::size_t id) {
+        mapping::SearchResult r;
+        r.orderings = id;
+        return r;
+    };
+    const std::size_t e = 2 + sizeof(mapping::SearchResult) + 64;  // key "kN", result, node
+    cost::SearchCache cache(4 * e);
+    cache.insert("k1", result(1));
+    cache.insert("k2", result(2));
+    CHECK(cache.bytes() == 2 * e);
+    cache.insert("k3", result(3));  // newer full: {k1, k2} become the older generation
+    CHECK(cache.size() == 3);
+    CHECK(cache.find("k1")->orderings == 1);  // found in the older one, moved to the newer {k3, k1}
+    cache.insert("k4", result(4));  // newer full again: {k3, k1} older, k2 dropped
+    CHECK_FALSE(cache.find("k2"));
+    CHECK(cache.find("k3")->orderings == 3);
+    CHECK(cache.find("k1")->orderings == 1);
+    CHECK(cache.find("k4")->orderings == 4);
+    CHECK(cache.size() == 3);
+    CHECK(cache.bytes() <= 4 * e);
+
+    // Unbounded (the default): all 12 stay.
+    cost::SearchCache unbounded;
+    cost::evaluate_network(resnet18, acc, options, &unbounded);
+    CHECK(unbounded.size() == 12);
+    CHECK(unbounded.bytes() > 12 * entry);
+}
+
 TEST_CASE("eval: a depthwise layer on tpu_like falls back to the default dataflow and uses 1 MAC", "[eval]") {
     workload::NetworkBuilder b("dw", "test", 14);
     const auto x = b.input(32, 14, 14);

@@ -226,6 +226,7 @@ int main(int argc, char** argv) {
     struct {
         std::string config, out, resume;
         unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+        std::size_t cache_mib = elaa::optimise::kDefaultSearchCacheBytes >> 20;
         bool force = false, mpi = false, no_plots = false;
     } op;
     auto* optimise = app.add_subcommand("optimise", "Co-optimise accelerator and network with NSGA-II (pagmo2)");
@@ -233,6 +234,10 @@ int main(int argc, char** argv) {
     optimise->add_option("--out", op.out, "Run directory for checkpoints and results (must not hold a run)");
     optimise->add_option("--resume", op.resume, "Continue the run in this directory from its last checkpoint");
     optimise->add_option("--threads", op.threads, "Evaluations in parallel")->check(CLI::PositiveNumber)->capture_default_str();
+    optimise->add_option("--cache-mib", op.cache_mib,
+                         "Memory for cached mapping searches per process (MiB; 0 = unbounded); results do not depend on it")
+        ->check(CLI::Range(std::size_t{0}, std::size_t{1} << 30))
+        ->capture_default_str();
     optimise->add_flag("--force", op.force, "Resume even though the config changed");
     optimise->add_flag("--no-plots", op.no_plots, "Skip the plots of the exported Pareto set");
     optimise->add_flag("--mpi", op.mpi,
@@ -336,7 +341,7 @@ int main(int argc, char** argv) {
                     if (text.empty()) return 0;  // rank 0 failed before the run started
                     const auto config = elaa::optimise::parse_run_config(text, source);
                     elaa::optimise::mpi_worker_loop(elaa::optimise::mpi_worker_task(
-                        config, std::make_shared<const elaa::optimise::DesignEvaluator>(config), op.threads));
+                        config, std::make_shared<const elaa::optimise::DesignEvaluator>(config, op.cache_mib << 20), op.threads));
                     return 0;
                 }
             }
@@ -378,6 +383,7 @@ int main(int argc, char** argv) {
             control.resume = !op.resume.empty();
             control.force = op.force;
             control.threads = op.threads;
+            control.search_cache_bytes = op.cache_mib << 20;
             control.stop = &g_stop;
             control.progress = [](const elaa::optimise::GenerationReport& r) {
                 std::cerr << fmt::format("gen {:>4}/{}  {:>7} evals ({:.0f}/s)  cache: genomes {:.0f} %, layers {:.0f} %"

@@ -45,21 +45,58 @@ KindClass kind_class(workload::OpKind kind) {
     return KindClass::Conv;
 }
 
-std::optional<mapping::SearchResult> SearchCache::find(const std::string& key) const {
+namespace {
+
+// What one entry costs, estimated from sizes (not capacities, so that a copy costs the same): its
+// key, the result with its loops, and the hash-table node around them.
+std::size_t entry_bytes(const std::string& key, const mapping::SearchResult& result) {
+    constexpr std::size_t kNodeOverhead = 64;  // node, bucket pointer, cached hash, allocator slack
+    std::size_t bytes = key.size() + sizeof(mapping::SearchResult) + kNodeOverhead;
+    for (const auto& levels : result.mapping.temporal.levels)
+        for (const auto& level : levels) bytes += sizeof(level) + level.size() * sizeof(mapping::Loop);
+    for (const auto& dim : result.mapping.spatial.per_array_dim)
+        bytes += sizeof(dim) + dim.size() * sizeof(mapping::SpatialLoop);
+    return bytes;
+}
+
+}  // namespace
+
+std::optional<mapping::SearchResult> SearchCache::find(const std::string& key) {
     std::lock_guard lock(mutex_);
-    auto it = entries_.find(key);  // std::unordered_map compares the whole key on a hash match
-    if (it == entries_.end()) return std::nullopt;
-    return it->second;
+    if (auto it = newer_.entries.find(key); it != newer_.entries.end()) return it->second;
+    auto it = older_.entries.find(key);  // std::unordered_map compares the whole key on a hash match
+    if (it == older_.entries.end()) return std::nullopt;
+    mapping::SearchResult found = it->second;
+    older_.bytes -= entry_bytes(it->first, it->second);
+    older_.entries.erase(it);
+    insert_locked(key, found);  // still in use: keep it through the next eviction
+    return found;
 }
 
 void SearchCache::insert(const std::string& key, const mapping::SearchResult& result) {
     std::lock_guard lock(mutex_);
-    entries_.emplace(key, result);
+    if (newer_.entries.count(key) || older_.entries.count(key)) return;  // two threads searched it at once
+    insert_locked(key, result);
+}
+
+void SearchCache::insert_locked(const std::string& key, mapping::SearchResult result) {
+    const std::size_t bytes = entry_bytes(key, result);
+    if (budget_bytes_ && newer_.bytes + bytes > budget_bytes_ / 2 && !newer_.entries.empty()) {
+        older_ = std::move(newer_);
+        newer_ = Generation{};
+    }
+    newer_.entries.emplace(key, std::move(result));
+    newer_.bytes += bytes;
 }
 
 std::size_t SearchCache::size() const {
     std::lock_guard lock(mutex_);
-    return entries_.size();
+    return newer_.entries.size() + older_.entries.size();
+}
+
+std::size_t SearchCache::bytes() const {
+    std::lock_guard lock(mutex_);
+    return newer_.bytes + older_.bytes;
 }
 
 std::string search_key(const workload::Layer& l, const std::string& accelerator_fingerprint,

@@ -48,15 +48,32 @@ struct NetworkCost {
 
 // Memoises searches by the full evaluation key (accelerator fingerprint, layer shape and
 // precisions, objective, search space, dataflow), comparing keys in full. Thread-safe.
+//
+// Optionally bounded (an optimisation run evaluates designs for hours, about 3.5 KB per cached
+// search): entries live in two generations of at most half the budget each; when the newer one is
+// full, the older one is dropped and the newer becomes the older; a hit in the older generation
+// moves the entry to the newer one. Evicting changes speed, never numbers: a search that is no
+// longer cached is simply run again and gives the same result.
 class SearchCache {
 public:
-    std::optional<mapping::SearchResult> find(const std::string& key) const;
+    // `budget_bytes`: the memory the entries may use (estimated: keys, results, their loops and the
+    // hash-table node); 0 = unbounded.
+    explicit SearchCache(std::size_t budget_bytes = 0) : budget_bytes_(budget_bytes) {}
+    std::optional<mapping::SearchResult> find(const std::string& key);
     void insert(const std::string& key, const mapping::SearchResult& result);
-    std::size_t size() const;
+    std::size_t size() const;   // entries in both generations
+    std::size_t bytes() const;  // their estimated memory
 
 private:
+    struct Generation {
+        std::unordered_map<std::string, mapping::SearchResult> entries;
+        std::size_t bytes = 0;
+    };
+    void insert_locked(const std::string& key, mapping::SearchResult result);
+
     mutable std::mutex mutex_;
-    std::unordered_map<std::string, mapping::SearchResult> entries_;
+    std::size_t budget_bytes_;
+    Generation newer_, older_;
 };
 
 // The full key of one layer search.

@@ -37,9 +37,13 @@ struct EvaluatorStats {
     std::size_t layer_searches = 0, layer_hits = 0;  // costed layers, and those answered from the cache
 };
 
+// The default memory bound of an evaluator's mapping-search cache (elaa optimise --cache-mib).
+inline constexpr std::size_t kDefaultSearchCacheBytes = std::size_t{1024} << 20;
+
 class DesignEvaluator {
 public:
-    explicit DesignEvaluator(const RunConfig& config);
+    // `search_cache_bytes`: bound of the layer-search cache (0 = unbounded; cost::SearchCache).
+    explicit DesignEvaluator(const RunConfig& config, std::size_t search_cache_bytes = kDefaultSearchCacheBytes);
 
     const encodings::Encoding& encoding() const { return *encoding_; }
     std::size_t objective_count() const { return objective_names().size(); }

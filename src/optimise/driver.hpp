@@ -36,6 +36,7 @@ struct RunControl {
     bool resume = false;        // continue from dir/checkpoint.elaa
     bool force = false;         // resume even if the config changed
     unsigned threads = 1;       // evaluations in parallel (per rank)
+    std::size_t search_cache_bytes = kDefaultSearchCacheBytes;  // bound of the layer-search cache
     bool mpi = false;           // spread each generation over MPI ranks (this process is rank 0)
     const std::atomic<bool>* stop = nullptr;  // set asynchronously (SIGINT): stop after the generation
     std::function<void(const GenerationReport&)> progress;
