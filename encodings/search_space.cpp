@@ -366,7 +366,8 @@ void check_precision_used(const std::string& precision, const std::vector<std::s
 hardware::Accelerator load_base(const std::string& base, const std::filesystem::path& directory,
                                 std::string& resolved, const toml::node& where, const Place& place) {
     const std::filesystem::path path = directory / base;
-    if (std::filesystem::is_regular_file(path)) {
+    std::error_code unreadable;  // a name too long for the file system is "not a file" (finding 5)
+    if (std::filesystem::is_regular_file(path, unreadable)) {
         resolved = path.lexically_normal().string();
         return hardware::load_accelerator(path);
     }

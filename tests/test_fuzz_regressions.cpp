@@ -232,3 +232,16 @@ TEST_CASE("fuzz finding: checkpoint counts that are not non-negative integers ar
     check_rejected("checkpoint", "generations_done_float_1e56.json");
     check_rejected("checkpoint", "history_archive_negative.json");
 }
+
+// Finding 5 (10-minute runs, FUZZ_KEEP_GOING): (a) ONNX 1.12's convPoolShapeInference divides by the
+// strides: a MaxPool with strides [2, 0] was a SIGFPE; the guarded schemas refuse non-positive
+// strides, dilations and kernel sizes and window_problem names the node. (b) A model with opset 112
+// and nameless nodes made ONNX's shape inference dereference null inside the library; inference now
+// runs in a child process, so any such crash is an InputError naming the model. (c) A search
+// space whose base name is longer than the file system allows made is_regular_file() throw
+// filesystem_error; the error_code overload treats it as "not a file".
+TEST_CASE("fuzz finding: crashes inside ONNX's shape inference and over-long base names are InputErrors", "[fuzz]") {
+    check_rejected("onnx", "maxpool_zero_stride.onnx");
+    check_rejected("onnx", "opset112_nameless_nodes_inference_segv.onnx");
+    check_rejected("search_space_toml", "base_name_too_long.toml");
+}

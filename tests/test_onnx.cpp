@@ -525,6 +525,24 @@ TEST_CASE("bad files give an error naming the file and what was expected, never 
         CHECK(starts_with_path(message, path));
         CHECK_THAT(message, Catch::Contains("group 4"));
     }
+    SECTION("a pool with a zero stride (ONNX's inference would divide by it)") {
+        ModelMaker m;
+        m.input("x", {1, 3, 8, 8});
+        auto& pool = m.node("MaxPool", {"x"}, {"y"}, "pool");
+        attr(pool, "kernel_shape", Dims{3, 3});
+        attr(pool, "strides", Dims{2, 0});
+        m.output("y");
+        const auto path = m.write(dir.file("zerostride.onnx"));
+        CHECK(import_error(path) == path.string() + ": node 'pool' (MaxPool): 'strides' must be positive, got [2, 0]");
+    }
+    SECTION("a model that crashes ONNX's own shape inference (run in a child process)") {
+        const fs::path path = fs::path(ELAA_SOURCE_DIR) / "fuzz" / "regressions" / "onnx" /
+                              "opset112_nameless_nodes_inference_segv.onnx";
+        const auto message = import_error(path);
+        CHECK(starts_with_path(message, path));
+        // A signal normally; under ASan the child reports the SEGV and exits with status 1.
+        CHECK_THAT(message, Catch::Contains("ONNX 1.12's shape inference crashed on this model ("));
+    }
 }
 
 // ---- The three ONNX files shared with the project (ZigZag's workloads, shape-only) ----

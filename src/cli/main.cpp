@@ -417,6 +417,10 @@ int main(int argc, char** argv) {
     } catch (const elaa::InputError& e) {
         std::cerr << "elaa: error: " << e.what() << "\n";
         return 2;
+    } catch (const std::filesystem::filesystem_error& e) {
+        // A path the file system refuses (too long, no permission) where no check of ours came first.
+        std::cerr << "elaa: error: " << (e.path1().empty() ? "" : e.path1().string() + ": ") << e.code().message() << "\n";
+        return 2;
     }
     return 0;
 }

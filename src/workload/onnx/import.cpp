@@ -47,8 +47,13 @@ std::string qualified_op(const onnx::NodeProto& node) {
 OnnxImportResult import_onnx(const std::filesystem::path& file, const OnnxImportOptions& options) {
     onnx::ModelProto model = load_model(file);
     bind_symbolic_batch(*model.mutable_graph(), options.symbolic_batch);
-    const auto inference_error = infer_shapes(model);
-    if (const auto problem = conv_rank_problem(model.graph()))
+    std::optional<std::string> inference_error;
+    try {
+        inference_error = infer_shapes(model);
+    } catch (const ShapeInferenceFailure& failure) {
+        throw InputError(file.string() + ": " + failure.what());
+    }
+    if (const auto problem = window_problem(model.graph()))
         throw InputError(file.string() + ": " + *problem);
     const ShapeTable shapes(model.graph());
     const ImportContext context{file.string(), shapes, inference_error};

@@ -3,10 +3,18 @@
 #include <onnx/defs/schema.h>
 #include <onnx/shape_inference/implementation.h>
 
+#include <algorithm>
 #include <map>
 #include <memory>
 
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <cerrno>
+#include <charconv>
+#include <chrono>
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -105,7 +113,7 @@ namespace {
 // kernel_shape's) and reads past them when the input has the lower rank, which crashes the
 // process (found by fuzzing, docs/hardening.md). The ranks can only be judged as inference
 // reaches each node, so this registry hands out copies of the windowed ops' schemas whose
-// inference refuses such a node first; conv_rank_problem then names it.
+// inference refuses such a node first; window_problem then names it.
 class GuardedSchemaRegistry : public onnx::ISchemaRegistry {
 public:
     const onnx::OpSchema* GetSchema(const std::string& op, const int max_version,
@@ -118,6 +126,7 @@ public:
             guarded = std::make_unique<onnx::OpSchema>(*schema);
             guarded->TypeAndShapeInferenceFunction(
                 [weight_input, infer = schema->GetTypeAndShapeInferenceFunction()](onnx::InferenceContext& ctx) {
+                    refuse_non_positive_window(ctx);
                     refuse_low_input_rank(ctx, weight_input);
                     if (infer) infer(ctx);
                 });
@@ -142,6 +151,15 @@ private:
         return type->tensor_type().shape().dim_size();
     }
 
+    // convPoolShapeInference divides by the strides and multiplies by the dilations: a zero stride
+    // is a SIGFPE in the library (finding 5). Refused here; window_problem then names the node.
+    static void refuse_non_positive_window(onnx::InferenceContext& ctx) {
+        for (const char* name : {"strides", "dilations", "kernel_shape"})
+            if (const onnx::AttributeProto* attribute = ctx.getAttribute(name))
+                for (auto value : attribute->ints())
+                    if (value <= 0) fail_shape_inference("'", name, "' must be positive, got ", value);
+    }
+
     static void refuse_low_input_rank(onnx::InferenceContext& ctx, int weight_input) {
         const auto input = input_rank(ctx, 0);
         if (!input) return;
@@ -156,7 +174,7 @@ private:
     mutable std::map<std::pair<std::string, int>, std::unique_ptr<onnx::OpSchema>> guarded_;
 };
 
-std::optional<std::string> run_inference(onnx::ModelProto& model) {
+std::optional<std::string> infer_in_this_process(onnx::ModelProto& model) {
     // error_mode 0: a node whose shape cannot be inferred keeps its declared shapes instead of
     // aborting; data propagation lets Reshape targets computed by Shape/Gather/Concat resolve.
     const onnx::ShapeInferenceOptions options{/*check_type=*/false, /*error_mode=*/0, /*data_prop=*/true};
@@ -166,6 +184,93 @@ std::optional<std::string> run_inference(onnx::ModelProto& model) {
     } catch (const std::exception& e) {
         return std::string(e.what());
     }
+    return std::nullopt;
+}
+
+bool write_all(int fd, const std::string& bytes) {
+    for (std::size_t done = 0; done < bytes.size();) {
+        const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return false;
+        done += static_cast<std::size_t>(n);
+    }
+    return true;
+}
+
+constexpr int kInferenceTimeoutSeconds = 120;
+
+// ONNX 1.12's shape inference has crashes beyond the ones the guarded schemas refuse (fuzzing
+// found a null dereference inside ShapeInferenceImplBase::process on a model with opset 112 and
+// nameless nodes, finding 5), so it runs in a child process: a crash or a hang of the library
+// becomes an error naming the model instead of ending elaa. The child sends back either "M" and
+// the model with the shapes inference added, or "E", inference's own error and that model.
+std::optional<std::string> run_inference(onnx::ModelProto& model) {
+    int pipe_fds[2];
+    if (::pipe(pipe_fds) != 0) return infer_in_this_process(model);  // no isolation, but no failure either
+    const pid_t child = ::fork();
+    if (child < 0) {
+        ::close(pipe_fds[0]);
+        ::close(pipe_fds[1]);
+        return infer_in_this_process(model);
+    }
+    if (child == 0) {
+        ::close(pipe_fds[0]);
+        // A crash must end this copy, not run the parent's handlers (a test framework's, say).
+        for (int signal_number : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT}) ::signal(signal_number, SIG_DFL);
+        const auto error = infer_in_this_process(model);
+        // Inference that stops with an error has still added the shapes it reached: send both.
+        const std::string message = error.value_or("");
+        const std::string length = std::to_string(message.size());
+        const bool sent = write_all(pipe_fds[1], (error ? "E" : "M") + length + ":" + message + model.SerializeAsString());
+        ::_exit(sent ? 0 : 1);  // no atexit handlers, destructors or leak checks in the copy
+    }
+    ::close(pipe_fds[1]);
+    std::string reply;
+    bool timed_out = false;
+    char buffer[65536];
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(kInferenceTimeoutSeconds);
+    for (;;) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        pollfd readable{pipe_fds[0], POLLIN, 0};
+        const int ready = ::poll(&readable, 1, static_cast<int>(std::max<std::int64_t>(0, left.count())));
+        if (ready < 0 && errno == EINTR) continue;
+        if (ready == 0) {
+            timed_out = true;
+            ::kill(child, SIGKILL);
+            break;
+        }
+        const ssize_t n = ::read(pipe_fds[0], buffer, sizeof buffer);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        reply.append(buffer, static_cast<std::size_t>(n));
+    }
+    ::close(pipe_fds[0]);
+    int status = 0;
+    while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (timed_out)
+        throw ShapeInferenceFailure("ONNX's shape inference did not finish within " +
+                                    std::to_string(kInferenceTimeoutSeconds) + " s on this model");
+    const bool clean_exit = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    if (!clean_exit || reply.empty()) {
+        const std::string how = WIFSIGNALED(status) ? std::string("signal ") + std::to_string(WTERMSIG(status)) + " (" +
+                                                          ::strsignal(WTERMSIG(status)) + ")"
+                                                    : "exit status " + std::to_string(WEXITSTATUS(status));
+        throw ShapeInferenceFailure("ONNX 1.12's shape inference crashed on this model (" + how +
+                                    "); the model is malformed in a way ONNX does not check (run onnx.checker."
+                                    "check_model(model, full_check=True) on it)");
+    }
+    // "E" or "M", the error's length, ':', the error, the model.
+    const auto colon = reply.find(':');
+    std::size_t length = 0;
+    const bool framed = colon != std::string::npos &&
+                        std::from_chars(reply.data() + 1, reply.data() + colon, length).ec == std::errc() &&
+                        colon + 1 + length <= reply.size();
+    onnx::ModelProto inferred;
+    if (!framed || !inferred.ParseFromString(reply.substr(colon + 1 + length)))
+        throw ShapeInferenceFailure("could not read back the shapes ONNX inferred for this model");
+    model = std::move(inferred);
+    if (reply[0] == 'E') return reply.substr(colon + 1, length);
     return std::nullopt;
 }
 
@@ -187,7 +292,7 @@ void adopt_missing_shapes(onnx::GraphProto& graph, const onnx::GraphProto& infer
 
 }  // namespace
 
-std::optional<std::string> conv_rank_problem(const onnx::GraphProto& graph) {
+std::optional<std::string> window_problem(const onnx::GraphProto& graph) {
     std::map<std::string, int> rank;
     auto declare = [&](const onnx::ValueInfoProto& v) {
         if (has_shape(v)) rank[v.name()] = v.type().tensor_type().shape().dim_size();
@@ -205,7 +310,16 @@ std::optional<std::string> conv_rank_problem(const onnx::GraphProto& graph) {
                                                          {"LpPool", -1}};
     for (const auto& node : graph.node()) {
         const auto windowed = weight_input.find(node.op_type());
-        if (windowed == weight_input.end() || node.input_size() == 0) continue;
+        if (windowed == weight_input.end()) continue;
+        for (const auto& a : node.attribute()) {
+            if (a.name() != "strides" && a.name() != "dilations" && a.name() != "kernel_shape") continue;
+            if (std::all_of(a.ints().begin(), a.ints().end(), [](std::int64_t v) { return v > 0; })) continue;
+            std::string values;
+            for (auto v : a.ints()) values += (values.empty() ? "" : ", ") + std::to_string(v);
+            return "node '" + node.name() + "' (" + node.op_type() + "): '" + a.name() + "' must be positive, got [" +
+                   values + "]";
+        }
+        if (node.input_size() == 0) continue;
         const auto input = rank_of(node, 0);
         int needed = windowed->second >= 0 ? rank_of(node, windowed->second).value_or(0) : 0;
         for (const auto& a : node.attribute())

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -25,14 +26,20 @@ void bind_symbolic_batch(onnx::GraphProto& graph, std::int64_t batch);
 // failures are tolerated (the declared shapes remain). If inference aborts because a declared shape
 // contradicts ONNX's rules, the shapes the model does not declare come from inference without the
 // declarations; returns that error.
+// Inference runs in a child process; ShapeInferenceFailure when the library crashes or hangs there.
 std::optional<std::string> infer_shapes(onnx::ModelProto& model);
+struct ShapeInferenceFailure : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
 
-// A Conv/ConvInteger/QLinearConv/ConvTranspose/pooling node whose input has fewer dimensions than
-// its weight or kernel, described ("node 'x' (Conv): input 'a' of rank 3, its weight/kernel needs
-// rank 4"); nullopt when none is found. Ranks come from declarations, initializers and the shapes
-// infer_shapes added, whose inference refuses such nodes instead of crashing on them (ONNX 1.12
-// reads past the input's dimensions, docs/hardening.md); an unknown rank is not judged.
-std::optional<std::string> conv_rank_problem(const onnx::GraphProto& graph);
+// A Conv/ConvInteger/QLinearConv/ConvTranspose/pooling node that ONNX 1.12's shape inference
+// cannot take: a stride, dilation or kernel size that is not positive ("node 'p' (MaxPool):
+// 'strides' must be positive, got [2, 0]"), or an input with fewer dimensions than its weight or
+// kernel ("node 'x' (Conv): input 'a' of rank 3, its weight/kernel needs rank 4"); nullopt when
+// none is found. Ranks come from declarations, initializers and the shapes infer_shapes added,
+// whose inference refuses such nodes instead of crashing on them (docs/hardening.md, findings 1
+// and 5); an unknown rank is not judged.
+std::optional<std::string> window_problem(const onnx::GraphProto& graph);
 
 struct TensorInfo {
     std::vector<std::int64_t> dims;  // empty with known = true is a scalar
