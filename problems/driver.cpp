@@ -262,6 +262,12 @@ State resumable_state(const std::filesystem::path& file, const RunConfig& config
         if (size < 8 || size % 4 != 0)
             throw InputError(where + "checkpointed population size " + std::to_string(size) +
                              " is not one NSGA-II can continue (a multiple of 4, at least 8)");
+        if (size != s.islands.front().genomes.size())
+            throw InputError(where + "the checkpointed islands differ in size (" + std::to_string(size) + " and " +
+                             std::to_string(s.islands.front().genomes.size()) + ")");
+        if (s.islands.size() > 1 && config.islands.migrants >= size)
+            throw InputError(where + "[islands] migrants = " + std::to_string(config.islands.migrants) +
+                             " must be below the checkpointed population size " + std::to_string(size));
         for (std::size_t i = 0; i < size; ++i)
             if (island.genomes[i].size() != genes || island.objectives[i].size() != objectives)
                 throw InputError(where + "a checkpointed design has " + std::to_string(island.genomes[i].size()) + " genes and " +

@@ -77,6 +77,10 @@ TEST_CASE("toml swap: errors show the original characters at their original plac
     CHECK_THAT(error_of("s = \"\\\u00a1\"\n"), Contains("t.toml:1:") && Contains("TOML syntax error"));
     CHECK(parse_text("s = \"\"\"\\\n\u00a7\"\"\"\n", "t.toml")["s"].value_or(std::string()) == "\u00a7");
     CHECK_THAT(error_of("a = [1\"\u013a]\n"), Contains("t.toml:1:") && Contains("TOML syntax error"));
+    // TOML++ quotes some characters escaped: the original's escape, never the substitute's.
+    const std::string escaped = error_of("a = 1\r\u00a1\n");
+    CHECK_THAT(escaped, Contains("\\u00A1"));
+    CHECK_THAT(escaped, !Contains("F0000"));
     // Text that is not UTF-8 is refused where it stops being UTF-8 (TOML requires UTF-8).
     CHECK(error_of("a = 1\nb = \"x\xC3\"\n") == "t.toml:2:7: not valid UTF-8 (TOML files must be UTF-8 text)");
     CHECK(error_of("a = \"\xC1\xA1\"\n") == "t.toml:1:6: not valid UTF-8 (TOML files must be UTF-8 text)");  // overlong
@@ -91,4 +95,15 @@ TEST_CASE("toml swap: escapes keep their meaning next to swapped characters", "[
     // A quoted key written once escaped and once literally is the same key, as TOML++ would say.
     CHECK_THAT(error_of("\"\\u00e9\" = 1\n\"\u00e9\" = 2\n"),
                Catch::Matchers::Contains("t.toml:2:1: TOML syntax error: the key '\u00e9' is defined twice"));
+    // ... and a table or an array of tables reached through both spellings is one, as in TOML.
+    const toml::table dotted = parse_text("\"\u00e9\".a = 1\n\"\\u00e9\".b = 2\n", "t.toml");
+    CHECK(dotted["\u00e9"]["a"].value_or(0) == 1);
+    CHECK(dotted["\u00e9"]["b"].value_or(0) == 2);
+    const toml::table arrays =
+        parse_text("[[\"\u00e9\"]]\nx = 1\n[[\"\\u00e9\"]]\nx = 2\n[[\"\u00e9\"]]\nx = 3\n", "t.toml");
+    REQUIRE(arrays["\u00e9"].as_array());
+    CHECK(arrays["\u00e9"].as_array()->size() == 3);
+    for (int i = 0; i < 3; ++i) CHECK(arrays["\u00e9"][static_cast<std::size_t>(i)]["x"].value_or(0) == i + 1);
+    CHECK_THAT(error_of("\"\u00e9\".a = 1\n\"\\u00e9\".a = 2\n"),
+               Catch::Matchers::Contains("t.toml:2:") && Catch::Matchers::Contains("the key 'a' is defined twice"));
 }

@@ -8,7 +8,9 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <exception>
 #include <mutex>
+#include <string>
 #include <thread>
 #endif
 
@@ -33,7 +35,7 @@ void mpi_worker_loop(const Work&) {}
 
 namespace {
 
-enum Tag : int { kWork = 1, kResult = 2, kStop = 3 };
+enum Tag : int { kWork = 1, kResult = 2, kStop = 3, kError = 4 };  // kError: a worker's exception text
 
 // Sleeping between polls keeps a waiting rank's CPU use near zero. The sleep grows while nothing
 // arrives (50 µs doubling up to 2 ms): a reply that comes right away (the next genome) costs little
@@ -112,13 +114,25 @@ std::vector<std::vector<double>> mpi_evaluate(const std::vector<std::vector<doub
     std::vector<std::vector<double>> results(n);
     std::mutex mutex;
     std::size_t next = 0;  // next genome to hand out (guarded by mutex)
+    bool failed = false;   // a rank threw: hand out nothing more (guarded by mutex)
     auto take = [&]() -> std::size_t {
         std::lock_guard lock(mutex);
-        return next < n ? next++ : n;
+        return next < n && !failed ? next++ : n;
     };
-    // Rank 0's own share, on a second thread (only the main thread calls MPI: FUNNELED).
+    auto fail = [&] {
+        std::lock_guard lock(mutex);
+        failed = true;
+    };
+    // Rank 0's own share, on a second thread (only the main thread calls MPI: FUNNELED). An
+    // exception there is rethrown once every outstanding result is in, never left to terminate.
+    std::exception_ptr own_error;
     std::thread own([&] {
-        for (std::size_t i = take(); i < n; i = take()) results[i] = local(genomes[i]);
+        try {
+            for (std::size_t i = take(); i < n; i = take()) results[i] = local(genomes[i]);
+        } catch (...) {
+            own_error = std::current_exception();
+            fail();
+        }
     });
     auto send_work = [&](int worker) -> bool {
         const std::size_t i = take();
@@ -129,15 +143,24 @@ std::vector<std::vector<double>> mpi_evaluate(const std::vector<std::vector<doub
         return true;
     };
     std::size_t outstanding = 0;
+    std::string worker_error;
     for (int w = 1; w < size; ++w) outstanding += send_work(w) ? 1 : 0;
     while (outstanding > 0) {
-        const Message m = receive(MPI_ANY_SOURCE, kResult);
+        const Message m = receive(MPI_ANY_SOURCE, MPI_ANY_TAG);
+        --outstanding;
+        if (m.tag == kError) {
+            if (worker_error.empty())
+                worker_error = "MPI rank " + std::to_string(m.source) + ": " + std::string(m.values.begin(), m.values.end());
+            fail();
+            continue;
+        }
         const auto i = static_cast<std::size_t>(m.values.at(0));
         results.at(i).assign(m.values.begin() + 1, m.values.end());
-        --outstanding;
         if (send_work(m.source)) ++outstanding;
     }
     own.join();
+    if (own_error) std::rethrow_exception(own_error);
+    if (!worker_error.empty()) throw InputError(worker_error);
     return results;
 }
 
@@ -152,10 +175,18 @@ void mpi_worker_loop(const Work& work) {
         const Message m = receive(0, MPI_ANY_TAG);
         if (m.tag == kStop) return;
         const std::vector<double> genome(m.values.begin() + 1, m.values.end());
-        std::vector<double> reply{m.values[0]};
-        const auto f = work(genome);
-        reply.insert(reply.end(), f.begin(), f.end());
-        MPI_Send(reply.data(), static_cast<int>(reply.size()), MPI_DOUBLE, 0, kResult, MPI_COMM_WORLD);
+        try {
+            std::vector<double> reply{m.values[0]};
+            const auto f = work(genome);
+            reply.insert(reply.end(), f.begin(), f.end());
+            MPI_Send(reply.data(), static_cast<int>(reply.size()), MPI_DOUBLE, 0, kResult, MPI_COMM_WORLD);
+        } catch (const std::exception& e) {
+            // Rank 0 ends the run with this message (and then stops this loop); dying here would
+            // leave it waiting for a reply forever.
+            const std::string what = e.what();
+            const std::vector<double> text(what.begin(), what.end());
+            MPI_Send(text.data(), static_cast<int>(text.size()), MPI_DOUBLE, 0, kError, MPI_COMM_WORLD);
+        }
     }
 }
 

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <iterator>
 #include <set>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -121,6 +122,21 @@ void CodePointSwap::restore(std::string& text) const {
     if (!original_of_.empty()) text = replace_code_points(text, original_of_);
 }
 
+void CodePointSwap::restore_message(std::string& message) const {
+    restore(message);
+    // TOML++ also quotes a character escaped, "\U000F0000" (its escaped_codepoint: upper-case hex,
+    // four digits up to U+FFFF, eight above).
+    auto escaped = [](char32_t c) {
+        return c > 0xFFFF ? fmt::format("\\U{:08X}", static_cast<std::uint32_t>(c))
+                          : fmt::format("\\u{:04X}", static_cast<std::uint32_t>(c));
+    };
+    for (const auto& [substitute, original] : original_of_) {
+        const std::string from = escaped(substitute), to = escaped(original);
+        for (auto at = message.find(from); at != std::string::npos; at = message.find(from, at + to.size()))
+            message.replace(at, from.size(), to);
+    }
+}
+
 void CodePointSwap::restore(toml::node& node) const {
     if (auto* table = node.as_table()) return restore(*table);
     if (auto* array = node.as_array()) {
@@ -141,15 +157,51 @@ void CodePointSwap::restore(toml::table& table) const {
     }
     for (auto& [swapped, restored] : renames) {
         const auto entry = table.find(swapped);
-        // "\u00e9" and "é" name the same key; the parser saw them as two, so say what it would have.
-        if (table.contains(restored))
-            throw InputError(fmt::format("{}:{}:{}: TOML syntax error: the key '{}' is defined twice", source_,
-                                         entry->first.source().begin.line, entry->first.source().begin.column,
-                                         restored));
+        // "\u00e9" and "é" name the same key, which the parser saw as two: join them as it would have.
+        if (const auto existing = table.find(restored); existing != table.end()) {
+            join(existing->second, entry->second, restored, entry->first.source());
+            table.erase(swapped);
+            continue;
+        }
         toml::key renamed(std::move(restored), entry->first.source());
         entry->second.visit([&](auto& value) { table.insert(std::move(renamed), std::move(value)); });
         table.erase(swapped);
     }
+}
+
+void CodePointSwap::join(toml::node& into, toml::node& from, const std::string& key,
+                         const toml::source_region& where) const {
+    if (into.is_table() && from.is_table()) {  // a table extended by dotted keys or sub-tables
+        auto& target = *into.as_table();
+        for (auto&& [name, value] : *from.as_table()) {
+            if (auto* same = target.get(name.str())) {
+                join(*same, value, std::string(name.str()), name.source());
+                continue;
+            }
+            value.visit([&](auto& v) { target.insert(toml::key(name.str(), name.source()), std::move(v)); });
+        }
+        return;
+    }
+    if (into.is_array_of_tables() && from.is_array_of_tables()) {  // [[é]] and [["\u00e9"]] entries
+        auto& target = *into.as_array();
+        std::vector<toml::table> entries;
+        for (auto& e : target) entries.push_back(std::move(*e.as_table()));
+        for (auto& e : *from.as_array()) entries.push_back(std::move(*e.as_table()));
+        std::stable_sort(entries.begin(), entries.end(), [](const toml::table& a, const toml::table& b) {
+            const auto& pa = a.source().begin;
+            const auto& pb = b.source().begin;
+            return std::tie(pa.line, pa.column) < std::tie(pb.line, pb.column);  // document order
+        });
+        target.clear();
+        for (auto& e : entries) target.push_back(std::move(e));
+        return;
+    }
+    // Reported where the second definition starts, as the parser would.
+    auto at = where.begin;
+    if (std::tie(into.source().begin.line, into.source().begin.column) > std::tie(at.line, at.column))
+        at = into.source().begin;
+    throw InputError(fmt::format("{}:{}:{}: TOML syntax error: the key '{}' is defined twice", source_, at.line,
+                                 at.column, key));
 }
 
 }  // namespace elaa::toml_read

@@ -34,10 +34,15 @@ public:
 
     // Swaps the original code points back in, in place.
     void restore(std::string& text) const;
+    // The same for a TOML++ error description, which may also quote a character as \uXXXX.
+    void restore_message(std::string& message) const;
     void restore(toml::table& table) const;
 
 private:
     void restore(toml::node& node) const;
+    // Joins two nodes of one key that differ only in how the key was written: tables merge, arrays
+    // of tables concatenate in document order, anything else is a duplicate key (InputError).
+    void join(toml::node& into, toml::node& from, const std::string& key, const toml::source_region& where) const;
 
     std::string source_;
     std::string safe_text_;

@@ -116,7 +116,7 @@ toml::table parse_text(std::string_view text, const std::string& source) {
         return table;
     } catch (const toml::parse_error& e) {
         std::string description(e.description());
-        swap.restore(description);
+        swap.restore_message(description);
         throw InputError(fmt::format("{}:{}:{}: TOML syntax error: {}", source, e.source().begin.line,
                                      e.source().begin.column, description));
     }

@@ -6,7 +6,9 @@
 #include <algorithm>
 #include <map>
 #include <memory>
+#include <mutex>
 
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -205,8 +207,14 @@ constexpr int kInferenceTimeoutSeconds = 120;
 // becomes an error naming the model instead of ending elaa. The child sends back either "M" and
 // the model with the shapes inference added, or "E", inference's own error and that model.
 std::optional<std::string> run_inference(onnx::ModelProto& model) {
+    // One import at a time forks: a child must not inherit another import's pipe (so also
+    // close-on-exec) or a lock that another thread holds inside ONNX or protobuf.
+    static std::mutex one_at_a_time;
+    const std::lock_guard lock(one_at_a_time);
+    // Built once here rather than in every child (ONNX registers its schemas on first use).
+    onnx::OpSchemaRegistry::Instance();
     int pipe_fds[2];
-    if (::pipe(pipe_fds) != 0) return infer_in_this_process(model);  // no isolation, but no failure either
+    if (::pipe2(pipe_fds, O_CLOEXEC) != 0) return infer_in_this_process(model);  // no isolation, but no failure either
     const pid_t child = ::fork();
     if (child < 0) {
         ::close(pipe_fds[0]);
@@ -234,6 +242,7 @@ std::optional<std::string> run_inference(onnx::ModelProto& model) {
         pollfd readable{pipe_fds[0], POLLIN, 0};
         const int ready = ::poll(&readable, 1, static_cast<int>(std::max<std::int64_t>(0, left.count())));
         if (ready < 0 && errno == EINTR) continue;
+        if (ready < 0) break;  // cannot wait: the child's reply is incomplete, reported below
         if (ready == 0) {
             timed_out = true;
             ::kill(child, SIGKILL);
@@ -246,14 +255,17 @@ std::optional<std::string> run_inference(onnx::ModelProto& model) {
     }
     ::close(pipe_fds[0]);
     int status = 0;
-    while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
+    pid_t waited;
+    while ((waited = ::waitpid(child, &status, 0)) < 0 && errno == EINTR) {
     }
+    if (waited != child) status = -1;  // not reaped (SIGCHLD ignored): trust only a complete reply below
     if (timed_out)
         throw ShapeInferenceFailure("ONNX's shape inference did not finish within " +
                                     std::to_string(kInferenceTimeoutSeconds) + " s on this model");
-    const bool clean_exit = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    const bool clean_exit = status == -1 || (WIFEXITED(status) && WEXITSTATUS(status) == 0);
     if (!clean_exit || reply.empty()) {
-        const std::string how = WIFSIGNALED(status) ? std::string("signal ") + std::to_string(WTERMSIG(status)) + " (" +
+        const std::string how = status == -1     ? std::string("no complete reply")
+                                : WIFSIGNALED(status) ? std::string("signal ") + std::to_string(WTERMSIG(status)) + " (" +
                                                           ::strsignal(WTERMSIG(status)) + ")"
                                                     : "exit status " + std::to_string(WEXITSTATUS(status));
         throw ShapeInferenceFailure("ONNX 1.12's shape inference crashed on this model (" + how +
@@ -263,8 +275,8 @@ std::optional<std::string> run_inference(onnx::ModelProto& model) {
     // "E" or "M", the error's length, ':', the error, the model.
     const auto colon = reply.find(':');
     std::size_t length = 0;
-    const bool framed = colon != std::string::npos &&
-                        std::from_chars(reply.data() + 1, reply.data() + colon, length).ec == std::errc() &&
+    const bool framed = (reply[0] == 'E' || reply[0] == 'M') && colon != std::string::npos &&
+                        std::from_chars(reply.data() + 1, reply.data() + colon, length).ptr == reply.data() + colon &&
                         colon + 1 + length <= reply.size();
     onnx::ModelProto inferred;
     if (!framed || !inferred.ParseFromString(reply.substr(colon + 1 + length)))
