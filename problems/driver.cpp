@@ -511,7 +511,7 @@ Work mpi_worker_task(const RunConfig& config, std::shared_ptr<const DesignEvalua
     if (config.islands.count == 1)
         return [evaluator](const std::vector<double>& x) { return evaluator->evaluate(x).objectives; };
     auto stepper = std::make_shared<IslandStepper>(evaluator, config, threads, false);
-    return [stepper, evaluator](const std::vector<double>& task) { return stepper->step_message(task); };
+    return [stepper](const std::vector<double>& task) { return stepper->step_message(task); };
 }
 
 }  // namespace elaa::optimise

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <exception>
 #include <thread>
+#include <utility>
 
 #include "cost/evaluate.hpp"
 
@@ -62,6 +63,7 @@ std::size_t entry_bytes(const std::string& key, const mapping::SearchResult& res
 }  // namespace
 
 std::optional<mapping::SearchResult> SearchCache::find(const std::string& key) {
+    Generation dropped;  // freed after the lock is released, not while other threads wait for it
     std::lock_guard lock(mutex_);
     if (auto it = newer_.entries.find(key); it != newer_.entries.end()) return it->second;
     auto it = older_.entries.find(key);  // std::unordered_map compares the whole key on a hash match
@@ -69,24 +71,26 @@ std::optional<mapping::SearchResult> SearchCache::find(const std::string& key) {
     mapping::SearchResult found = it->second;
     older_.bytes -= entry_bytes(it->first, it->second);
     older_.entries.erase(it);
-    insert_locked(key, found);  // still in use: keep it through the next eviction
+    dropped = insert_locked(key, found);  // still in use: keep it through the next eviction
     return found;
 }
 
 void SearchCache::insert(const std::string& key, const mapping::SearchResult& result) {
+    Generation dropped;  // as in find()
     std::lock_guard lock(mutex_);
     if (newer_.entries.count(key) || older_.entries.count(key)) return;  // two threads searched it at once
-    insert_locked(key, result);
+    dropped = insert_locked(key, result);
 }
 
-void SearchCache::insert_locked(const std::string& key, mapping::SearchResult result) {
+SearchCache::Generation SearchCache::insert_locked(const std::string& key, mapping::SearchResult result) {
     const std::size_t bytes = entry_bytes(key, result);
+    Generation dropped;
     if (budget_bytes_ && newer_.bytes + bytes > budget_bytes_ / 2 && !newer_.entries.empty()) {
-        older_ = std::move(newer_);
-        newer_ = Generation{};
+        dropped = std::exchange(older_, std::exchange(newer_, Generation{}));
     }
     newer_.entries.emplace(key, std::move(result));
     newer_.bytes += bytes;
+    return dropped;
 }
 
 std::size_t SearchCache::size() const {

@@ -69,7 +69,8 @@ private:
         std::unordered_map<std::string, mapping::SearchResult> entries;
         std::size_t bytes = 0;
     };
-    void insert_locked(const std::string& key, mapping::SearchResult result);
+    // Inserts into the newer generation; returns the generation a rotation dropped (empty if none).
+    Generation insert_locked(const std::string& key, mapping::SearchResult result);
 
     mutable std::mutex mutex_;
     std::size_t budget_bytes_;

@@ -88,7 +88,7 @@ bool whitespace_test_undefined(char32_t c) {
 }
 
 CodePointSwap::CodePointSwap(std::string_view text, const std::string& source) : source_(source) {
-    // Pass 1: validate, and collect the code points the text uses and the ones to swap.
+    // Pass 1: validate, and collect the private-use code points the text uses and the ones to swap.
     std::set<char32_t> used, to_swap;
     std::size_t line = 1, column = 1;
     for (auto p = text.begin(); p != text.end();) {
@@ -97,7 +97,7 @@ CodePointSwap::CodePointSwap(std::string_view text, const std::string& source) :
             throw InputError(fmt::format("{}:{}:{}: not valid UTF-8 (TOML files must be UTF-8 text)", source,
                                          line, column));
         if (c == '\n') { ++line; column = 1; } else { ++column; }
-        used.insert(c);
+        if (c >= 0xE000) used.insert(c);  // only private-use code points can clash with a substitute
         if (whitespace_test_undefined(c)) to_swap.insert(c);
     }
     if (to_swap.empty()) {
