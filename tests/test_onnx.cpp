@@ -223,8 +223,7 @@ TEST_CASE("MatMul with a weight and between two activations", "[onnx]") {
     REQUIRE(net.layers.size() == 2);
 
     const Layer& mlp = net.layers[0];
-    CHECK(mlp.kind == OpKind::MatMul);
-    CHECK(mlp.second_operand_is_weight);
+    CHECK(mlp.kind == OpKind::Gemm);
     CHECK(mlp.B == 2);  // the weight is shared by both sequences
     CHECK(mlp.G == 1);
     CHECK(mlp.OY == 197);
@@ -235,7 +234,6 @@ TEST_CASE("MatMul with a weight and between two activations", "[onnx]") {
 
     const Layer& att = net.layers[1];
     CHECK(att.kind == OpKind::MatMul);
-    CHECK_FALSE(att.second_operand_is_weight);
     CHECK(att.G == 12);  // one key matrix per head
     CHECK(att.B == 1);
     CHECK(att.OY == 197);

@@ -188,7 +188,7 @@ int main(int argc, char** argv) {
     app.add_subcommand("archs", "List the accelerator presets with array, on-chip memory, area, clock and peak MACs");
 
     struct {
-        std::string arch, net, objective = "latency", search = "full", kinds = "conv,fc,pool,add", mapping, json, csv;
+        std::string arch, net, objective = "latency", search = "full", kinds = "conv,fc,pool,add,attention,vector", mapping, json, csv;
         int batch = 1;
         unsigned threads = 1;
         bool leakage = false;
@@ -199,7 +199,7 @@ int main(int argc, char** argv) {
     eval->add_option("--objective", ev.objective, "What the mapping search minimises: latency, energy or edp")
         ->capture_default_str();
     eval->add_option("--search", ev.search, "Search space: fast (design-space exploration), loma (ZigZag's) or full (a superset)")->capture_default_str();
-    eval->add_option("--kinds", ev.kinds, "Layer kinds to cost: conv, fc, pool, add (comma-separated)")
+    eval->add_option("--kinds", ev.kinds, "Layer kinds to cost: conv, fc, pool, add, attention, vector (comma-separated)")
         ->capture_default_str();
     eval->add_option("--batch", ev.batch, "Images per inference")->check(CLI::PositiveNumber)->capture_default_str();
     eval->add_option("--mapping", ev.mapping, "Evaluate the mappings of an earlier --json output instead of searching");
@@ -279,7 +279,7 @@ int main(int argc, char** argv) {
             for (const auto& kind : CLI::detail::split(ev.kinds, ',')) {
                 elaa::cost::KindClass k;
                 if (!elaa::cost::parse_kind_class(kind, k))
-                    throw elaa::InputError("--kinds: '" + kind + "' is not one of conv, fc, pool, add");
+                    throw elaa::InputError("--kinds: '" + kind + "' is not one of conv, fc, pool, add, attention, vector");
                 options.kinds.push_back(k);
             }
             options.threads = ev.threads;

@@ -1,5 +1,7 @@
 #include "cost/evaluate.hpp"
 
+#include "hardware/operand_roles.hpp"
+
 #include <boost/container/static_vector.hpp>
 
 #include <algorithm>
@@ -732,6 +734,11 @@ void check_mapping(const Layer& layer, const Accelerator& acc, const Mapping& ma
 }
 
 LayerCost evaluate(const Layer& layer, const Accelerator& acc, const Mapping& mapping) {
+    if (hardware::second_operand_is_activation(layer)) {
+        const Accelerator view = hardware::with_activation_second_operand(acc);
+        check_mapping(layer, view, mapping);
+        return Evaluator(layer, view, mapping.spatial)(mapping.temporal);
+    }
     check_mapping(layer, acc, mapping);
     return Evaluator(layer, acc, mapping.spatial)(mapping.temporal);
 }

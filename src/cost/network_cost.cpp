@@ -17,12 +17,14 @@ std::string_view to_string(KindClass kind) {
         case KindClass::Fc: return "fc";
         case KindClass::Pool: return "pool";
         case KindClass::Add: return "add";
+        case KindClass::Attention: return "attention";
+        case KindClass::Vector: return "vector";
     }
     return "?";
 }
 
 bool parse_kind_class(std::string_view text, KindClass& out) {
-    for (auto k : {KindClass::Conv, KindClass::Fc, KindClass::Pool, KindClass::Add})
+    for (auto k : kAllKindClasses)
         if (to_string(k) == text) {
             out = k;
             return true;
@@ -36,12 +38,15 @@ KindClass kind_class(workload::OpKind kind) {
         case OpKind::Conv:
         case OpKind::GroupedConv:
         case OpKind::DepthwiseConv: return KindClass::Conv;
-        case OpKind::Gemm:
-        case OpKind::MatMul: return KindClass::Fc;
+        case OpKind::Gemm: return KindClass::Fc;
+        case OpKind::MatMul: return KindClass::Attention;
         case OpKind::MaxPool:
         case OpKind::AvgPool: return KindClass::Pool;
         case OpKind::Add:
         case OpKind::Mul: return KindClass::Add;
+        case OpKind::Softmax:
+        case OpKind::LayerNorm:
+        case OpKind::Gelu: return KindClass::Vector;
     }
     return KindClass::Conv;
 }
@@ -107,13 +112,13 @@ std::string search_key(const workload::Layer& l, const std::string& accelerator_
                        const mapping::SearchOptions& options) {
     char buf[512];
     std::snprintf(buf, sizeof buf, "%s|%lld,%lld,%lld,%lld,%lld,%lld,%lld,%lld|s%d,%d|d%d,%d|p%d,%d,%d,%d|i%lld,%lld|"
-                  "b%d,%d|q%d,%d,%d,%d|%s,%s,%zu|",
+                  "b%d|q%d,%d,%d,%d|%s,%s,%zu|",
                   std::string(workload::to_string(l.kind)).c_str(), static_cast<long long>(l.B),
                   static_cast<long long>(l.K), static_cast<long long>(l.C), static_cast<long long>(l.OY),
                   static_cast<long long>(l.OX), static_cast<long long>(l.FY), static_cast<long long>(l.FX),
                   static_cast<long long>(l.G), l.stride_y, l.stride_x, l.dilation_y, l.dilation_x, l.pad_top,
                   l.pad_left, l.pad_bottom, l.pad_right, static_cast<long long>(l.in_h),
-                  static_cast<long long>(l.in_w), l.second_operand_is_weight ? 1 : 0, l.broadcast_second_operand ? 1 : 0,
+                  static_cast<long long>(l.in_w), l.broadcast_second_operand ? 1 : 0,
                   l.precision.w_bits, l.precision.i_bits, l.precision.o_bits, l.precision.psum_bits,
                   std::string(mapping::to_string(options.objective)).c_str(),
                   std::string(mapping::to_string(options.space)).c_str(), options.max_orderings);

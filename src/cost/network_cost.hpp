@@ -3,6 +3,7 @@
 // layers (as in ZigZag), so layers are independent and identical shapes share one search.
 #pragma once
 
+#include <array>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -16,15 +17,19 @@
 
 namespace elaa::cost {
 
-// Which layer kinds are costed (`--kinds`): ZigZag's ONNX path costs only conv and fc.
-enum class KindClass { Conv, Fc, Pool, Add };
+// Which layer kinds are costed (`--kinds`): ZigZag's ONNX path costs only conv and fc. fc is every
+// product with a weight matrix (classifiers, transformer projections and MLPs), attention every
+// product of two activations, vector the softmax / layer norm / GELU operators.
+enum class KindClass { Conv, Fc, Pool, Add, Attention, Vector };
+inline constexpr std::array<KindClass, 6> kAllKindClasses{KindClass::Conv, KindClass::Fc,        KindClass::Pool,
+                                                          KindClass::Add,  KindClass::Attention, KindClass::Vector};
 std::string_view to_string(KindClass kind);
 bool parse_kind_class(std::string_view text, KindClass& out);
 KindClass kind_class(workload::OpKind kind);
 
 struct EvalOptions {
     mapping::SearchOptions search{};
-    std::vector<KindClass> kinds{KindClass::Conv, KindClass::Fc, KindClass::Pool, KindClass::Add};
+    std::vector<KindClass> kinds{kAllKindClasses.begin(), kAllKindClasses.end()};
     unsigned threads = 1;
     // Mappings given by the user (`--mapping`), by layer name: evaluated as given, no search.
     std::map<std::string, mapping::Mapping> given_mappings;

@@ -55,7 +55,11 @@ OpClass op_class(workload::OpKind kind) {
         case OpKind::MaxPool:
         case OpKind::AvgPool: return OpClass::Pooling;
         case OpKind::Add:
-        case OpKind::Mul: return OpClass::Elementwise;
+        case OpKind::Mul:
+        // Softmax, layer norm and GELU run where the element-wise operators run (docs/hardware.md).
+        case OpKind::Softmax:
+        case OpKind::LayerNorm:
+        case OpKind::Gelu: return OpClass::Elementwise;
         default: return OpClass::Default;
     }
 }

@@ -1,5 +1,7 @@
 #include "mapping/search.hpp"
 
+#include "hardware/operand_roles.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -456,9 +458,7 @@ std::vector<hardware::Dataflow> auto_dataflows(const workload::Layer& layer, con
     return out;
 }
 
-}  // namespace
-
-SearchResult search(const workload::Layer& layer, const hardware::Accelerator& acc, const SearchOptions& options) {
+SearchResult search_on(const workload::Layer& layer, const hardware::Accelerator& acc, const SearchOptions& options) {
     const auto& dataflow = acc.dataflow_for(layer.kind);
     if (!dataflow.automatic()) return search_temporal(layer, acc, resolve_spatial(layer, acc, dataflow), options);
 
@@ -475,6 +475,14 @@ SearchResult search(const workload::Layer& layer, const hardware::Accelerator& a
     }
     if (!best) throw last_error ? *last_error : cost::MappingError("layer '" + layer.name + "': no spatial unrolling found");
     return *best;
+}
+
+}  // namespace
+
+SearchResult search(const workload::Layer& layer, const hardware::Accelerator& acc, const SearchOptions& options) {
+    if (hardware::second_operand_is_activation(layer))
+        return search_on(layer, hardware::with_activation_second_operand(acc), options);
+    return search_on(layer, acc, options);
 }
 
 }  // namespace elaa::mapping

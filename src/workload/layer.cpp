@@ -12,7 +12,7 @@ struct KindName {
     OpKind kind;
     std::string_view name;
 };
-constexpr std::array<KindName, 9> kKindNames{{
+constexpr std::array<KindName, 12> kKindNames{{
     {OpKind::Conv, "conv"},
     {OpKind::GroupedConv, "gconv"},
     {OpKind::DepthwiseConv, "dwconv"},
@@ -22,6 +22,9 @@ constexpr std::array<KindName, 9> kKindNames{{
     {OpKind::AvgPool, "avgpool"},
     {OpKind::Add, "add"},
     {OpKind::Mul, "mul"},
+    {OpKind::Softmax, "softmax"},
+    {OpKind::LayerNorm, "layernorm"},
+    {OpKind::Gelu, "gelu"},
 }};
 
 bool is_pool(OpKind kind) { return kind == OpKind::MaxPool || kind == OpKind::AvgPool; }
@@ -47,6 +50,12 @@ bool counts_macs(OpKind kind) {
     return kind == OpKind::Conv || kind == OpKind::GroupedConv || kind == OpKind::DepthwiseConv ||
            kind == OpKind::Gemm || kind == OpKind::MatMul;
 }
+
+bool is_vector_op(OpKind kind) {
+    return kind == OpKind::Softmax || kind == OpKind::LayerNorm || kind == OpKind::Gelu;
+}
+
+bool is_unary(OpKind kind) { return is_pool(kind) || is_vector_op(kind); }
 
 std::string_view to_string(Dim dim) {
     switch (dim) {
@@ -91,12 +100,12 @@ std::int64_t Layer::macs() const {
 
 std::int64_t Layer::ops() const {
     if (is_pool(kind)) return B * G * OY * OX * FY * FX;
-    if (is_eltwise(kind)) return B * G * K * OY * OX;
+    if (is_eltwise(kind) || is_vector_op(kind)) return B * G * K * OY * OX;
     return 0;
 }
 
 bool Layer::has_operand(Operand operand) const {
-    return operand != Operand::W || !is_pool(kind);
+    return operand != Operand::W || !is_unary(kind);
 }
 
 Relevance Layer::relevance(Operand operand, Dim dim) const {
@@ -112,7 +121,8 @@ Relevance Layer::relevance(Operand operand, Dim dim) const {
     }
     switch (operand) {
         case Operand::W:
-            if (kind == OpKind::MatMul && dim == Dim::B) return R::Irrelevant;
+            // A weight is shared by the batch; MatMul's second activation is not.
+            if (dim == Dim::B) return kind == OpKind::MatMul ? R::Relevant : R::Irrelevant;
             return (dim == Dim::K || dim == Dim::C || dim == Dim::FY || dim == Dim::FX) ? R::Relevant
                                                                                           : R::Irrelevant;
         case Operand::I:
@@ -130,16 +140,16 @@ Relevance Layer::relevance(Operand operand, Dim dim) const {
 
 std::int64_t Layer::weight_count() const {
     if (!counts_macs(kind)) return 0;
-    if (kind == OpKind::MatMul && !second_operand_is_weight) return 0;
+    if (kind == OpKind::MatMul) return 0;
     return G * K * C * FY * FX;
 }
 
 std::int64_t Layer::operand_elements(Operand operand) const {
     switch (operand) {
         case Operand::W:
-            if (is_pool(kind)) return 0;
+            if (is_unary(kind)) return 0;
             if (is_eltwise(kind)) return B * G * K * (broadcast_second_operand ? 1 : OY * OX);
-            if (kind == OpKind::MatMul && !second_operand_is_weight) return B * G * K * C;
+            if (kind == OpKind::MatMul) return B * G * K * C;
             return G * K * C * FY * FX;
         case Operand::I: return B * G * C * in_h * in_w;
         case Operand::O: return B * G * K * OY * OX;

@@ -6,9 +6,12 @@
 //     O[b][g][k][oy][ox] += W[g][k][c][fy][fx] * I[b][g][c][oy*SY + fy*DY - PT][ox*SX + fx*DX - PL]
 //
 // K and C are *per group*. A dense convolution has G = 1, a depthwise one G = channels, K = C = 1
-// (or K = the channel multiplier). Fully connected / Gemm is a 1x1 convolution on a 1x1 map, MatMul
-// the same with the "weight" operand being a second activation. Pooling and element-wise operators
-// use the same nest with K = C = 1 and G = channels, so that the operand relevancy below applies.
+// (or K = the channel multiplier). Gemm (fully connected, a transformer's projection or MLP) is a 1x1
+// convolution: a weight matrix applied to every position OY x OX (a classifier has OY = OX = 1).
+// MatMul is the product of two activations (attention's Q.K^T and A.V): the W slot then holds the
+// second activation, which varies with the batch like any activation. Pooling, element-wise and
+// vector operators (softmax, layer norm, GELU) use the same nest with K = C = 1 and G = channels,
+// so that the operand relevancy below applies.
 #pragma once
 
 #include <array>
@@ -22,12 +25,15 @@ enum class OpKind {
     Conv,           // dense convolution (G = 1)
     GroupedConv,    // 1 < G, C > 1 per group (ResNeXt, ShuffleNet v1, AlexNet's two towers)
     DepthwiseConv,  // one input channel per group (MobileNet, EfficientNet)
-    Gemm,           // fully connected: OY = OX = FY = FX = 1
-    MatMul,         // activation x activation (second operand stored in the W slot)
+    Gemm,           // a weight matrix applied at every position (fully connected, projections, MLPs)
+    MatMul,         // activation x activation (attention), the second activation in the W slot
     MaxPool,
     AvgPool,        // includes global average pooling
     Add,            // element-wise sum of two equal-shape tensors (residuals)
     Mul,            // element-wise product; the second operand may broadcast over OY, OX (SE gating)
+    Softmax,        // normalises each row OX of a score matrix (attention)
+    LayerNorm,      // normalises each position over its channels G (transformers, ConvNeXt)
+    Gelu,           // the GELU activation, one erf/tanh evaluation per element
 };
 
 std::string_view to_string(OpKind kind);
@@ -35,8 +41,12 @@ std::string_view to_string(OpKind kind);
 bool parse_op_kind(std::string_view text, OpKind& out);
 
 // Conv, GroupedConv, DepthwiseConv, Gemm and MatMul count multiply-accumulates (what published tables
-// count); pooling and element-wise operators count plain operations instead.
+// count); pooling, element-wise and vector operators count plain operations instead.
 bool counts_macs(OpKind kind);
+// Operators with one input tensor and no W operand: pooling and the vector operators.
+bool is_unary(OpKind kind);
+// Softmax, LayerNorm, Gelu: one operation per element, run where the element-wise operators run.
+bool is_vector_op(OpKind kind);
 
 enum class Dim { B, K, C, OY, OX, FY, FX, G };
 inline constexpr std::array<Dim, 8> kAllDims{Dim::B, Dim::K, Dim::C, Dim::OY,
@@ -78,10 +88,9 @@ struct Layer {
 
     Precision precision{};
 
-    // Trainable parameters outside the W tensor: biases of this layer (G*K when present).
+    // Trainable parameters outside the W tensor: biases of this layer (G*K when present), a layer
+    // norm's scale and shift.
     std::int64_t bias_params = 0;
-    // MatMul only: whether the second operand is a weight tensor (true) or an activation.
-    bool second_operand_is_weight = true;
     // Mul only: second operand is (B, G) and broadcasts over OY, OX (squeeze-and-excitation gate).
     bool broadcast_second_operand = false;
 
@@ -91,15 +100,16 @@ struct Layer {
 
     // Multiply-accumulates for MAC operators, 0 otherwise.
     std::int64_t macs() const;
-    // Operations of pooling (window elements visited) and element-wise operators (outputs), 0 for MAC
-    // operators.
+    // Operations of pooling (window elements visited), element-wise and vector operators (outputs),
+    // 0 for MAC operators.
     std::int64_t ops() const;
     // Iterations of the whole loop nest: MACs for MAC operators, ops for the others. What the
     // array executes, one per MAC unit and cycle.
     std::int64_t iterations() const { return B * G * K * C * OY * OX * FY * FX; }
 
-    // Which loops index which operand. W: K, C, FY, FX (and G); I: B, C, OY+FY, OX+FX (and G);
-    // O: B, K, OY, OX (and G). Pooling has no W; Add/Mul keep their second input in the W slot.
+    // Which loops index which operand. W: K, C, FY, FX (and G), plus B for MatMul's second
+    // activation; I: B, C, OY+FY, OX+FX (and G); O: B, K, OY, OX (and G). Pooling and vector
+    // operators have no W; Add/Mul keep their second input in the W slot.
     Relevance relevance(Operand operand, Dim dim) const;
     bool has_operand(Operand operand) const;
 

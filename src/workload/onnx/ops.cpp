@@ -230,7 +230,6 @@ NodeOutcome convert_gemm(const NodeContext& node, Network& net) {
     // A Gemm of two activations is a MatMul in elaa's sense (no trainable W).
     const bool weight = node.input(1).constant;
     Layer layer = new_layer(node, weight ? OpKind::Gemm : OpKind::MatMul);
-    layer.second_operand_is_weight = weight;
     layer.B = rows;  // rows of A are the batch, as for a classifier
     layer.C = depth;
     layer.K = cols;
@@ -262,15 +261,18 @@ NodeOutcome convert_matmul(const NodeContext& node, Network& net) {
     const Dims stacks_a(a.begin(), a.end() - 2), stacks_b(b.begin(), b.end() - 2);
     const Dims stacks = broadcast(stacks_a, stacks_b, node);
 
-    Layer layer = new_layer(node, OpKind::MatMul);
-    layer.second_operand_is_weight = weight;
+    // A product with a weight is a projection (Gemm); one of two activations is a MatMul.
+    Layer layer = new_layer(node, weight ? OpKind::Gemm : OpKind::MatMul);
     // Each distinct matrix of the second operand is a group (it partitions every operand); stacked
-    // products sharing one (a weight applied to a batch) are the batch.
+    // products sharing one (a weight applied to a batch, an activation broadcast over stacks) only
+    // add rows that reuse it: for a weight they are the batch, for an activation more positions, as
+    // elaa's batch dimension gives every sample its own second activation.
     layer.G = product(stacks_b.begin(), stacks_b.end());
-    layer.B = product(stacks.begin(), stacks.end()) / layer.G;
+    const std::int64_t sharing = product(stacks.begin(), stacks.end()) / layer.G;
+    layer.B = weight ? sharing : 1;
     layer.C = depth;
     layer.K = cols;
-    layer.OY = layer.in_h = rows;  // rows are positions (tokens) of the input
+    layer.OY = layer.in_h = rows * (weight ? 1 : sharing);  // rows are positions (tokens) of the input
     net.layers.push_back(std::move(layer));
     return NodeOutcome::Layer;
 }
