@@ -5,6 +5,7 @@
 #pragma once
 
 #include <onnx/onnx_pb.h>
+#include <unistd.h>
 
 #include <cstdint>
 #include <filesystem>
@@ -62,6 +63,18 @@ public:
         for (auto v : values) t->add_int64_data(v);
     }
 
+    // A Constant node holding one float (a scale such as GELU's sqrt(2)): not trainable.
+    void float_constant(const std::string& name, float value) {
+        auto* a = node("Constant", {}, {name}, name + "_const").add_attribute();
+        a->set_name("value");
+        a->set_type(onnx::AttributeProto_AttributeType_TENSOR);
+        auto* t = a->mutable_t();
+        t->set_data_type(onnx::TensorProto_DataType_FLOAT);
+        t->add_float_data(value);
+    }
+
+    void set_opset(std::int64_t version) { model_.mutable_opset_import(0)->set_version(version); }
+
     onnx::NodeProto& node(const std::string& op, const std::vector<std::string>& inputs,
                           const std::vector<std::string>& outputs, const std::string& name = "") {
         auto* node = graph()->add_node();
@@ -96,6 +109,22 @@ private:
     onnx::GraphProto* graph() { return model_.mutable_graph(); }
 
     onnx::ModelProto model_;
+};
+
+// A directory of its own for the files one test writes, removed afterwards.
+class TempDir {
+public:
+    TempDir()
+        : path_(std::filesystem::temp_directory_path() / ("elaa_test_onnx_" + std::to_string(::getpid()))) {
+        std::filesystem::create_directories(path_);
+    }
+    ~TempDir() { std::filesystem::remove_all(path_); }
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    std::filesystem::path file(const std::string& name) const { return path_ / name; }
+
+private:
+    std::filesystem::path path_;
 };
 
 inline void attr(onnx::NodeProto& node, const std::string& name, std::int64_t value) {

@@ -356,6 +356,96 @@ TEST_CASE("toy: an unrolling that does not divide the layer is fractional for en
     CHECK(cost.spatial_utilisation == 0.75);
 }
 
+TEST_CASE("toy: attention's second operand is an activation and passes through the activation SRAM",
+          "[cost-toy][attention]") {
+    // Q.K^T of one head: 2 query rows (OX) of depth 2 (C) against 2 keys (K). MACs = 2·2·2 = 8.
+    // Spatial K2 x C2, temporal OX2: T = 2. Every operand keeps OX2 at its lowest memory.
+    // The second operand K^T (the W slot, K·C = 4 elements) is produced by the previous layer, so it
+    // comes from DRAM through the SRAM that holds activations (on I's ports) into the per-MAC
+    // register: three W levels, rf_w, sram, dram (docs/cost-model.md).
+    const auto acc = toy();
+    workload::NetworkBuilder b("toy_attention", "test", 2);
+    b.matmul(1, 2, 2, 2, "q_kt");
+    b.linear(workload::Tensor{2, 1, 2}, 2, false, "proj");  // the same shape with a weight matrix
+    const auto net = b.finish();
+    const auto& attention = net.layers[0];
+    const auto& projection = net.layers[1];
+    REQUIRE(attention.macs() == 8);
+    CHECK(attention.weight_count() == 0);
+    CHECK(projection.weight_count() == 4);
+    const Levels ox2 = {{{Dim::OX, 2}}, {}};
+    const auto m = toy_mapping(attention, acc, {{{Dim::OX, 2}}, {}, {}}, ox2, ox2);
+    const auto cost = cost::evaluate(attention, acc, m);
+
+    // W (8 bit). OX is irrelevant to it and innermost: c = [2, 2, 2, 2]; D_u = [1, 1, 4, 4]
+    //   (K2 C2 unrolled below the SRAM, which serves the whole array: boost 4 at the SRAM).
+    //   rf_w to_low 1 word · 1 period · 4 instances = 4; from_high 4.
+    //   sram to_low 1 · 4 = 32 bits → 1 word · 1 period = 1; from_high 4 · 8 = 32 bits → 1 word = 1.
+    //   dram to_low 32 bits → 2 words (16-bit port) = 2.
+    //   Energy rf_w 4·0.1 + 4·0.2 = 1.2; sram 2 + 3 = 5; dram 200.
+    // I (Q, OX2 · C2 = 4 elements): D_u = [1, 4, 4], c = [1, 2, 2], boost 2 (C2; K2 is reuse).
+    //   sram to_low 16 bits → 1 word · 2 periods = 2; from_high 32 bits → 1 word = 1; dram 2 words.
+    //   Energy sram 2·2 + 3 = 7; dram 200.
+    // O (OX2 · K2 = 4): only the spatial C2 reduces, 8-bit outputs. D_u = [1, 4, 4], c = [1, 2, 2].
+    //   sram from_low 16 bits → 1 word · 2 = 2; to_high 32 bits → 1 word = 1; dram from_low 2 words.
+    //   Energy sram 2·3 + 2 = 8; dram 300.
+    check_traffic(cost, acc,
+                  {{"rf_w", Operand::W, 4, 4, 0, 0, 1.2},
+                   {"sram", Operand::W, 1, 1, 0, 0, 5},
+                   {"dram", Operand::W, 2, 0, 0, 0, 200},
+                   {"sram", Operand::I, 2, 1, 0, 0, 7},
+                   {"dram", Operand::I, 2, 0, 0, 0, 200},
+                   {"sram", Operand::O, 0, 0, 2, 1, 8},
+                   {"dram", Operand::O, 0, 0, 2, 0, 300}});
+    // MAC 8 · 0.5 = 4; memories 1.2 + 5 + 200 + 7 + 200 + 8 + 300 = 721.2; total 725.2 pJ.
+    CHECK(cost.mac_energy_pj == 4);
+    CHECK(cost.energy_pj() == Approx(725.2).epsilon(1e-12));
+
+    // The weight-matrix twin: W goes from DRAM straight into the registers (two levels), I and O
+    // are unchanged. Total 725.2 − 5 = 720.2 pJ.
+    const auto mp = toy_mapping(projection, acc, {{{Dim::OX, 2}}, {}}, ox2, ox2);
+    const auto weighted = cost::evaluate(projection, acc, mp);
+    check_traffic(weighted, acc,
+                  {{"rf_w", Operand::W, 4, 4, 0, 0, 1.2},
+                   {"dram", Operand::W, 2, 0, 0, 0, 200},
+                   {"sram", Operand::I, 2, 1, 0, 0, 7},
+                   {"dram", Operand::I, 2, 0, 0, 0, 200},
+                   {"sram", Operand::O, 0, 0, 2, 1, 8},
+                   {"dram", Operand::O, 0, 0, 2, 0, 300}});
+    CHECK(weighted.energy_pj() == Approx(720.2).epsilon(1e-12));
+    // A mapping written for the weight hierarchy does not fit the activation one.
+    CHECK_THROWS_AS(cost::evaluate(attention, acc, mp), cost::MappingError);
+}
+
+TEST_CASE("toy: vector operators read and write each element once", "[cost-toy][attention]") {
+    // Softmax over a 2 x 2 score tensor (2 features G at 2 positions OY): 4 elements, one operation
+    // each, no W operand. D1 and D2 unroll K and C, both 1 here, so one MAC unit works: T = 4, with
+    // G2 OY2 at the SRAM.
+    const auto acc = toy();
+    workload::NetworkBuilder b("toy_softmax", "test", 2);
+    b.softmax(workload::Tensor{2, 2, 1}, "softmax");
+    const auto layer = b.finish().layers.at(0);
+    REQUIRE(layer.ops() == 4);
+    CHECK_FALSE(layer.has_operand(Operand::W));
+    mapping::Mapping m;
+    m.spatial = mapping::resolve_spatial(layer, acc, acc.dataflow_for(layer.kind));
+    m.temporal.of(Operand::I) = {{{Dim::G, 2}, {Dim::OY, 2}}, {}};
+    m.temporal.of(Operand::O) = {{{Dim::G, 2}, {Dim::OY, 2}}, {}};
+    const auto cost = cost::evaluate(layer, acc, m);
+    // I: D_u = [1, 4, 4], c = [1, 4, 4], boost 1. sram to_low 8 bits → 1 word · 4 periods = 4;
+    //   from_high 32 bits → 1 word = 1; dram 32 bits → 2 words. Energy sram 4·2 + 3 = 11; dram 200.
+    // O: D_u = [1, 4, 4]. sram from_low 1 word · 4 = 4; to_high 1; dram from_low 2 words.
+    //   Energy sram 4·3 + 2 = 14; dram 300.
+    check_traffic(cost, acc,
+                  {{"sram", Operand::I, 4, 1, 0, 0, 11},
+                   {"dram", Operand::I, 2, 0, 0, 0, 200},
+                   {"sram", Operand::O, 0, 0, 4, 1, 14},
+                   {"dram", Operand::O, 0, 0, 2, 0, 300}});
+    // One operation per element at the MAC energy: 4 · 0.5 = 2; total 527 pJ.
+    CHECK(cost.mac_energy_pj == 2);
+    CHECK(cost.energy_pj() == Approx(527).epsilon(1e-12));
+}
+
 TEST_CASE("toy: mappings that do not fit the layer or the memories are rejected", "[cost-toy]") {
     using Catch::Matchers::Contains;
     const auto acc = toy();

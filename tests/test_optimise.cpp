@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "assess/pareto.hpp"
+#include "encodings/search_space.hpp"
 #include "cost/network_cost.hpp"
 #include "hardware/toml.hpp"
 #include "optimise/checkpoint.hpp"
@@ -355,6 +356,25 @@ TEST_CASE("the shipped run configs load", "[optimise][islands]") {
     CHECK(islands.islands.migrants == 12);
     CHECK(islands.islands.migrate_every == 5);
     CHECK(config_differences(plain, islands).size() == 3);  // only the [islands] keys differ
+
+    // The contemporary run: the default run's settings over a space whose network gene offers
+    // transformers and ConvNeXt next to CNNs, on the edge space's accelerator genes.
+    const auto contemporary = load_run_config(runs / "contemporary.toml");
+    CHECK(contemporary.population == plain.population);
+    CHECK(contemporary.generations == plain.generations);
+    const auto space = elaa::encodings::load_search_space(contemporary.space);
+    const auto edge = elaa::encodings::load_search_space(plain.space);
+    REQUIRE(space.genes.size() == edge.genes.size());
+    const auto& networks = space.genes.back().labels;
+    CHECK(space.genes.back().name == "network");
+    for (const char* net : {"vit_b_16", "swin_t", "maxvit_t", "convnext_tiny", "resnet50", "mobilenet_v3_large"})
+        CHECK(std::find(networks.begin(), networks.end(), net) != networks.end());
+    for (std::size_t g = 0; g + 1 < space.genes.size(); ++g) {
+        INFO(space.genes[g].name);
+        CHECK(space.genes[g].name == edge.genes[g].name);
+        CHECK(space.genes[g].numbers == edge.genes[g].numbers);
+        CHECK(space.genes[g].labels == edge.genes[g].labels);
+    }
 }
 
 TEST_CASE("a checkpoint whose designs do not fit the run's problem is refused on resume", "[optimise]") {

@@ -14,11 +14,15 @@
 #include <string>
 
 #include "table_match.hpp"
+#include "network_queries.hpp"
 #include "workload/zoo/zoo.hpp"
 
 using elaa::test::matches_published;
 using elaa::test::published_table;
 using namespace elaa::workload;
+
+using elaa::test::count_kind;
+using elaa::test::layer_named;
 
 namespace {
 
@@ -32,32 +36,12 @@ const std::set<std::string> kTorchvisionNames = {
     "regnet_y_16gf", "regnet_y_32gf", "regnet_y_128gf",
 };
 
-// Rows measured at another crop than the zoo network's. The zoo keeps one network per torchvision
-// name at its IMAGENET1K_V1 crop (224; regnet_y_128gf has only SWAG weights and uses the 224 of
-// SWAG_LINEAR_V1). These SWAG end-to-end fine-tuned weights run the same architecture on a 384 input,
-// so their gmacs (46.735 / 94.826 / 374.57 G) are those of a larger input, not of the zoo network.
-const std::map<std::string, std::string> kOtherResolution = {
-    {"RegNet_Y_16GF_Weights.IMAGENET1K_SWAG_E2E_V1", "SWAG end-to-end weights evaluated at 384"},
-    {"RegNet_Y_32GF_Weights.IMAGENET1K_SWAG_E2E_V1", "SWAG end-to-end weights evaluated at 384"},
-    {"RegNet_Y_128GF_Weights.IMAGENET1K_SWAG_E2E_V1", "SWAG end-to-end weights evaluated at 384"},
-};
-
 std::string float_model(const std::string& model) {
     const std::string prefix = "quantized.";
     // torchvision's INT8 ShuffleNet rows repeat the float model's _ops and num_params.
     return model.rfind(prefix, 0) == 0 ? model.substr(prefix.size()) : model;
 }
 
-std::size_t count_kind(const Network& net, OpKind kind) {
-    return static_cast<std::size_t>(
-        std::count_if(net.layers.begin(), net.layers.end(), [kind](const Layer& l) { return l.kind == kind; }));
-}
-
-const Layer& layer_named(const Network& net, const std::string& name) {
-    const auto it = std::find_if(net.layers.begin(), net.layers.end(), [&](const Layer& l) { return l.name == name; });
-    REQUIRE(it != net.layers.end());
-    return *it;
-}
 
 }  // namespace
 
@@ -66,35 +50,31 @@ TEST_CASE("torchvision EfficientNet, ShuffleNet v2 and RegNet rows match MACs, p
     const auto table = published_table("accuracy/imagenet_models.csv");
     const Zoo& zoo = Zoo::instance();
     std::set<std::string> matched_models;
-    int matched = 0, other_resolution = 0;
+    int matched = 0, larger_crops = 0;
     for (std::size_t row = 0; row < table.rows(); ++row) {
         const std::string model = float_model(table.at(row, "model"));
         if (kTorchvisionNames.count(model) == 0) continue;  // another helper's family
         const std::string weights = table.at(row, "weights");
         INFO(model << " " << weights << " (line " << table.line_of(row) << ")");
-        REQUIRE(zoo.find(model) != nullptr);
-        const Network net = zoo.build(model);
+        // SWAG end-to-end fine-tuned weights run the same architecture on a 384 input: <model>@384.
+        const bool larger_crop = weights.find("SWAG_E2E") != std::string::npos;
+        const std::string network = larger_crop ? model + "@384" : model;
+        REQUIRE(zoo.find(network) != nullptr);
+        const Network net = zoo.build(network);
         // Parameters do not depend on the input size: exact for every row, including the 384 ones.
         CHECK(net.params() == std::stoll(table.at(row, "num_params")));
-        CHECK(matches_published(net.params() / 1e6, table.at(row, "params_m")));
-        if (std::stoi(table.at(row, "input_resolution")) != net.resolution) {
-            CHECK(kOtherResolution.count(weights) == 1);
-            // The 224 network must not pass for the 384 row: more than twice the MACs there.
-            CHECK(std::stod(table.at(row, "gmacs")) > 2.0 * net.macs() / 1e9);
-            ++other_resolution;
-            continue;
-        }
-        CHECK(kOtherResolution.count(weights) == 0);
+        CHECK(std::stoi(table.at(row, "input_resolution")) == net.resolution);
         INFO("zoo " << net.macs() / 1e9 << " G MACs vs published " << table.at(row, "gmacs"));
         CHECK(matches_published(net.macs() / 1e9, table.at(row, "gmacs")));
         matched_models.insert(model);
         ++matched;
+        if (larger_crop) ++larger_crops;
     }
-    // Every name has at least one row at its own resolution. 12 EfficientNet rows (two for B1) +
-    // 4 float and 4 INT8 ShuffleNet rows + 34 RegNet rows = 54, 3 of them at 384.
+    // Every name has a row. 12 EfficientNet rows (two for B1) + 4 float and 4 INT8 ShuffleNet rows +
+    // 34 RegNet rows = 54, 3 of them at 384.
     CHECK(matched_models == kTorchvisionNames);
-    CHECK(matched == 51);
-    CHECK(other_resolution == 3);
+    CHECK(matched == 54);
+    CHECK(larger_crops == 3);
 }
 
 namespace {

@@ -11,10 +11,13 @@
 #include <set>
 #include <string>
 
+#include "network_queries.hpp"
 #include "table_match.hpp"
 #include "workload/zoo/zoo.hpp"
 
 using namespace elaa::workload;
+
+using elaa::test::layer_named;
 
 namespace {
 
@@ -143,13 +146,6 @@ const elaa::CsvTable& suite_table() {
 std::string zoo_name(const std::string& network) { return "suite/" + network; }
 
 bool is_keras_row(std::size_t row) { return suite_table().at(row, "source").find("keras-io") != std::string::npos; }
-
-const Layer& layer_named(const Network& net, const std::string& name) {
-    for (const auto& layer : net.layers)
-        if (layer.name == name) return layer;
-    FAIL("no layer " << name << " in " << net.name);
-    throw;  // unreachable: FAIL throws
-}
 
 int count_if(const Network& net, bool (*pred)(const Layer&)) {
     int n = 0;

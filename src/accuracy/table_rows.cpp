@@ -59,6 +59,7 @@ std::string grid_name(std::string_view base, const std::string& width, const std
 
 TableRows read_torchvision(const CsvTable& table, std::string_view file) {
     static constexpr std::string_view kQuantizedPrefix = "quantized.";
+    static constexpr std::string_view kSwagEndToEnd = "SWAG_E2E";
     TableRows out;
     for (std::size_t row = 0; row < table.rows(); ++row) {
         const std::string& model = table.at(row, "model");
@@ -75,6 +76,10 @@ TableRows read_torchvision(const CsvTable& table, std::string_view file) {
         AccuracyEntry entry = entry_from(table, row, file);
         // An INT8 model is the float architecture with quantized weights: same zoo network.
         entry.network = quantized ? model.substr(kQuantizedPrefix.size()) : model;
+        // SWAG weights fine-tuned end to end are evaluated at a larger crop, where the same
+        // architecture is a network of its own (more MACs, a larger position embedding).
+        if (weights.find(kSwagEndToEnd) != std::string::npos)
+            entry.network += "@" + table.at(row, "input_resolution");
         entry.precision = quantized ? "int8" : "fp32";
         entry.weights = weights;
         entry.top1 = required(table, row, "top1");

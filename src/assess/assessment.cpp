@@ -28,6 +28,23 @@ std::vector<std::string> split_list(const std::string& text) {
 
 bool is_suite(const std::string& name) { return name.rfind("suite/", 0) == 0; }
 
+// `--nets contemporary`: the networks an architect is asked about in the 2020s next to the seed
+// study's best CNNs. Transformers: every ViT, Swin (V1, V2) and MaxViT at its own resolution; CNNs
+// designed against them or in the same years: ConvNeXt, EfficientNetV2, RegNetY (16, 32 GF); and the
+// eight suite networks on every accelerator's energy-top-1 front of the seed study
+// (results/assessment/insights.md, section 1).
+const std::vector<std::string>& contemporary_networks() {
+    static const std::vector<std::string> names{
+        "vit_b_16", "vit_b_32", "vit_l_16", "vit_l_32", "vit_h_14",
+        "swin_t", "swin_s", "swin_b", "swin_v2_t", "swin_v2_s", "swin_v2_b", "maxvit_t",
+        "convnext_tiny", "convnext_small", "convnext_base", "convnext_large",
+        "efficientnet_v2_s", "efficientnet_v2_m", "efficientnet_v2_l", "regnet_y_16gf", "regnet_y_32gf",
+        "suite/DenseNet169", "suite/InceptionResnet_v2", "suite/MobileNet_v3_large", "suite/MobileNet_v3_small",
+        "suite/NASNet_large", "suite/SENet154", "suite/SEResNeXt101", "suite/SEResNeXt50",
+    };
+    return names;
+}
+
 // The parametric families `--nets all` adds: the TF grids, EfficientNet and torchvision's models.
 bool is_parametric(const workload::ZooEntry& e) { return !is_suite(e.name); }
 
@@ -36,7 +53,9 @@ bool is_parametric(const workload::ZooEntry& e) { return !is_suite(e.name); }
 std::vector<std::string> select_networks(const std::string& selection) {
     const auto& zoo = workload::Zoo::instance();
     std::vector<std::string> out;
-    if (selection == "suite" || selection == "all") {
+    if (selection == "contemporary") {
+        out = contemporary_networks();
+    } else if (selection == "suite" || selection == "all") {
         for (const auto& e : zoo.entries())
             if (is_suite(e.name)) out.push_back(e.name);
         if (selection == "all")

@@ -21,8 +21,9 @@ struct AssessOptions {
     unsigned threads = 1;
 };
 
-// Network selections of `--nets`: "suite" (the 34-network suite), "all" (suite plus the parametric
-// families), or a comma-separated list of zoo names.
+// Network selections of `--nets`: "suite" (the 34-network suite), "contemporary" (transformers and
+// 2020s CNNs with the suite's best CNNs), "all" (suite plus the parametric families), or a
+// comma-separated list of zoo names.
 std::vector<std::string> select_networks(const std::string& selection);
 // Accelerator selections of `--archs`: "all" (every preset) or a comma-separated list.
 std::vector<std::string> select_accelerators(const std::string& selection);

@@ -689,6 +689,130 @@ double activation_elements(const workload::Network& net) {
     return sum;
 }
 
+// ---------------------------------------------------------------------------------------------
+// 5. Transformers against CNNs (only when the assessment has both).
+
+struct ArchitectureMetric {
+    const char* name;  // "energy per MAC"
+    const char* unit;  // " (pJ)", for the heading
+    const char* more;  // "more energy per MAC", for sentences
+    const char* less;
+    int decimals;      // -1: three significant digits
+    std::function<double(const PairRecord&)> value;
+};
+
+const std::vector<ArchitectureMetric>& architecture_metrics() {
+    static const std::vector<ArchitectureMetric> metrics{
+        {"energy per MAC", " (pJ)", "more energy per MAC", "less energy per MAC", -1,
+         [](const PairRecord& r) { return r.macs > 0 ? r.energy_uj * 1e6 / r.macs : 0; }},
+        {"spatial utilisation", "", "a higher spatial utilisation", "a lower spatial utilisation", 3,
+         [](const PairRecord& r) { return r.spatial_utilisation; }},
+    };
+    return metrics;
+}
+
+// One metric on one accelerator: transformers against CNNs.
+struct ArchitectureTest {
+    std::size_t accelerator;
+    double median_transformer, median_cnn;
+    stats::RankSumTest test;  // transformers' values against the CNNs'
+    double holm_p = NAN;      // over the accelerators, per metric
+};
+
+std::vector<double> values_on(const Grid& g, const std::vector<std::size_t>& nets, std::size_t a,
+                              const std::function<double(const PairRecord&)>& value) {
+    std::vector<double> out;
+    for (auto n : nets) out.push_back(value(g.at(n, a)));
+    return out;
+}
+
+std::vector<ArchitectureTest> architecture_tests(const Grid& g, const ArchitectureMetric& metric,
+                                                 const std::vector<std::size_t>& transformers,
+                                                 const std::vector<std::size_t>& cnns) {
+    std::vector<ArchitectureTest> out;
+    for (std::size_t a = 0; a < g.accelerators.size(); ++a) {
+        const auto t = values_on(g, transformers, a, metric.value), c = values_on(g, cnns, a, metric.value);
+        out.push_back({a, stats::median(t), stats::median(c), stats::mann_whitney(t, c)});
+    }
+    std::vector<double> p;
+    for (const auto& t : out) p.push_back(t.test.p_value);
+    const auto holm = stats::holm_adjust(p);
+    for (std::size_t i = 0; i < out.size(); ++i) out[i].holm_p = holm[i];
+    return out;
+}
+
+std::string metric_value(const ArchitectureMetric& metric, double v) {
+    return metric.decimals < 0 ? sig3(v) : fixed(v, metric.decimals);
+}
+
+void write_architecture_metric(std::string& md, const Grid& g, const ArchitectureMetric& metric,
+                               const std::vector<ArchitectureTest>& tests) {
+    md += fmt::format("### {}{}\n\n| accelerator | median, transformers | median, CNNs | U | {}p | Holm p |\n"
+                      "|---|---|---|---|---|---|\n",
+                      capitalised(metric.name), metric.unit, method_tag(tests.front().test.method));
+    for (const auto& t : tests)
+        md += fmt::format("| {} | {} | {} | {} | {} | {} |\n", g.accelerators[t.accelerator],
+                          metric_value(metric, t.median_transformer), metric_value(metric, t.median_cnn),
+                          fixed(t.test.u, 1), p_cell(t.test.p_value), p_cell(t.holm_p));
+    md += "\n";
+    std::vector<std::string> findings;
+    for (const auto& t : tests) {
+        if (!is_evidence(t.holm_p)) continue;
+        findings.push_back(fmt::format(
+            "- **{}**: transformers have {} than CNNs (median {} vs {}; Mann–Whitney U = {}, n = {} + {}, {}{}; "
+            "Holm-adjusted over the {} accelerators: {}).\n",
+            g.accelerators[t.accelerator], t.median_transformer > t.median_cnn ? metric.more : metric.less,
+            metric_value(metric, t.median_transformer), metric_value(metric, t.median_cnn), fixed(t.test.u, 1),
+            t.test.n1, t.test.n2, method_tag(t.test.method), p_text(t.test.p_value), tests.size(), p_text(t.holm_p)));
+    }
+    if (findings.empty()) {
+        const auto smallest = std::min_element(tests.begin(), tests.end(),
+                                               [](const auto& x, const auto& y) { return x.holm_p < y.holm_p; });
+        md += fmt::format("No evidence after Holm's correction that transformers and CNNs differ in {} on any "
+                          "accelerator (smallest Holm p: {}, {}).\n\n",
+                          metric.name, g.accelerators[smallest->accelerator], p_text(smallest->holm_p));
+    } else {
+        md += join(findings, "") + "\n";
+    }
+}
+
+void write_architectures(std::string& md, const Grid& g) {
+    std::vector<std::size_t> transformers, cnns;
+    for (std::size_t n = 0; n < g.networks.size(); ++n) (g.at(n, 0).transformer ? transformers : cnns).push_back(n);
+    if (transformers.size() < kMinNetworksPerArchitecture || cnns.size() < kMinNetworksPerArchitecture) return;
+    std::vector<std::string> names;
+    for (auto n : transformers) names.push_back(g.shown(n));
+
+    md += "## 5. Transformers against CNNs\n\n";
+    md += fmt::format("{} transformers ({}) against {} CNNs. A transformer is a network with attention: products of two "
+                      "activations (Q·Kᵀ, A·V), costed with both operands in activation memories. Per accelerator and "
+                      "metric: the median of each group and the Mann–Whitney U of the transformers' values against the "
+                      "CNNs', Holm-adjusted over the accelerators.\n\n",
+                      transformers.size(), join(names, ", "), cnns.size());
+    for (const auto& metric : architecture_metrics())
+        write_architecture_metric(md, g, metric, architecture_tests(g, metric, transformers, cnns));
+
+    md += "### Where a transformer's energy goes\n\n| accelerator | attention MAC share | attention energy share | "
+          "vector-op energy share |\n|---|---|---|---|\n";
+    std::vector<double> mac_share, energy_share, vector_share;
+    for (std::size_t a = 0; a < g.accelerators.size(); ++a) {
+        const auto m = values_on(g, transformers, a, [](const PairRecord& r) { return r.attention_mac_share; });
+        const auto e = values_on(g, transformers, a, [](const PairRecord& r) { return r.attention_energy_share; });
+        const auto v = values_on(g, transformers, a, [](const PairRecord& r) { return r.vector_energy_share; });
+        md += fmt::format("| {} | {} % | {} % | {} % |\n", g.accelerators[a], fixed(100 * stats::median(m), 1),
+                          fixed(100 * stats::median(e), 1), fixed(100 * stats::median(v), 1));
+        mac_share.insert(mac_share.end(), m.begin(), m.end());
+        energy_share.insert(energy_share.end(), e.begin(), e.end());
+        vector_share.insert(vector_share.end(), v.begin(), v.end());
+    }
+    md += fmt::format("\nMedians over the transformers. Over all {} transformer pairs, attention carries a median {} % of "
+                      "the MACs and {} % of the energy; the vector operators (softmax, layer norm, GELU), with no MACs, "
+                      "{} %. Between layers every activation returns to DRAM (ZigZag's convention), so operators that "
+                      "only move data pay for it in full.\n\n",
+                      mac_share.size(), fixed(100 * stats::median(mac_share), 1),
+                      fixed(100 * stats::median(energy_share), 1), fixed(100 * stats::median(vector_share), 1));
+}
+
 std::string array_dims(const hardware::OperationalArray& array) {
     std::vector<std::string> sizes;
     for (int s : array.dim_sizes) sizes.push_back(std::to_string(s));
@@ -747,6 +871,23 @@ std::vector<PairRecord> pair_records(const Assessment& a) {
         r.depthwise_share = depthwise_share(net);
         r.spatial_utilisation = p.cost.spatial_utilisation;
         r.temporal_utilisation = p.cost.temporal_utilisation;
+        double attention_macs = 0, attention_pj = 0, vector_pj = 0;
+        for (const auto& layer : p.cost.layers) {
+            if (!layer.costed) continue;
+            const auto kind = cost::kind_class(layer.layer->kind);
+            if (kind == cost::KindClass::Attention) {
+                attention_macs += static_cast<double>(layer.layer->macs());
+                attention_pj += layer.result.cost.energy_pj();
+            } else if (kind == cost::KindClass::Vector) {
+                vector_pj += layer.result.cost.energy_pj();
+            }
+        }
+        r.transformer = attention_macs > 0;
+        if (r.macs > 0) r.attention_mac_share = attention_macs / r.macs;
+        if (p.cost.energy_pj > 0) {
+            r.attention_energy_share = attention_pj / p.cost.energy_pj;
+            r.vector_energy_share = vector_pj / p.cost.energy_pj;
+        }
         out.push_back(std::move(r));
     }
     return out;
@@ -778,6 +919,7 @@ std::string insights_markdown(const std::vector<PairRecord>& records, const std:
     write_best_per_network(md, g);
     write_drivers(md, g);
     write_traits(md, g);
+    write_architectures(md, g);
     return md;
 }
 

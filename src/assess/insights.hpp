@@ -33,6 +33,12 @@ struct PairRecord {
     double depthwise_share = 0;      // fraction of the MACs in depthwise convolutions
     double spatial_utilisation = 0;
     double temporal_utilisation = 0;
+    // Transformers: networks with products of two activations (attention). The shares are of the
+    // costed MACs and of the pair's energy.
+    bool transformer = false;
+    double attention_mac_share = 0;     // MACs in attention's Q.K^T and A.V
+    double attention_energy_share = 0;  // energy of those layers
+    double vector_energy_share = 0;     // energy of softmax, layer norm and GELU (no MACs)
 };
 
 struct AcceleratorTraits {
@@ -54,6 +60,8 @@ struct AcceleratorTraits {
 // Everything else is "classic": VGG, ResNet(-v2/-NeXt/SE), DenseNet, Inception, AlexNet, DarkNet,
 // RegNet, NASNet-A large, and Xception (depthwise-separable, but designed at Inception v3's budget).
 std::string classify_network(const std::string& name, const std::string& family);
+// Section 5 compares transformers with CNNs when each side has at least this many networks.
+inline constexpr std::size_t kMinNetworksPerArchitecture = 2;
 
 std::vector<PairRecord> pair_records(const Assessment& a);
 std::vector<AcceleratorTraits> accelerator_traits(const Assessment& a);

@@ -148,6 +148,13 @@ double mean(const std::vector<double>& values) {
     return std::accumulate(values.begin(), values.end(), 0.0) / static_cast<double>(values.size());
 }
 
+double median(std::vector<double> values) {
+    if (values.empty()) return kNaN;
+    std::sort(values.begin(), values.end());
+    const std::size_t mid = values.size() / 2;
+    return values.size() % 2 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
+}
+
 double pearson(const std::vector<double>& x, const std::vector<double>& y) {
     const double mx = mean(x), my = mean(y);
     double sxy = 0, sxx = 0, syy = 0;

@@ -12,6 +12,8 @@ namespace elaa::assess::stats {
 std::vector<double> ranks(const std::vector<double>& values);
 
 double mean(const std::vector<double>& values);
+// The middle value (the mean of the two middle ones for an even count); NaN when empty.
+double median(std::vector<double> values);
 // Pearson correlation; NaN when either vector is constant (no variation to relate).
 double pearson(const std::vector<double>& x, const std::vector<double>& y);
 

@@ -216,7 +216,7 @@ int main(int argc, char** argv) {
     auto* assess = app.add_subcommand(
         "assess", "Energy-latency-area-accuracy of every network on every accelerator: tables, fronts, plots, insights");
     assess->add_option("--archs", as.archs, "all, or a comma-separated list of presets / TOML files")->capture_default_str();
-    assess->add_option("--nets", as.nets, "suite, all, or a comma-separated list of zoo networks")->capture_default_str();
+    assess->add_option("--nets", as.nets, "suite, contemporary, all, or a comma-separated list of zoo networks")->capture_default_str();
     assess->add_option("--objective", as.objective, "Mapping search objective: latency, energy or edp")->capture_default_str();
     assess->add_option("--search", as.search, "Search space: loma (the paper's) or full")->capture_default_str();
     assess->add_option("--threads", as.threads, "Worker threads")->check(CLI::PositiveNumber)->capture_default_str();

@@ -156,17 +156,7 @@ Tensor NetworkBuilder::global_avg_pool(const Tensor& x, std::string name) {
 
 Tensor NetworkBuilder::add(const Tensor& a, const Tensor& b, std::string name) {
     if (!(a == b)) throw std::logic_error("builder: add of different shapes in " + net_.name);
-    Layer layer;
-    layer.kind = OpKind::Add;
-    layer.name = auto_name(std::move(name), "add");
-    layer.B = net_.batch;
-    layer.G = a.c;
-    layer.OY = a.h;
-    layer.OX = a.w;
-    layer.in_h = a.h;
-    layer.in_w = a.w;
-    layer.precision = precision_;
-    net_.layers.push_back(std::move(layer));
+    per_element(OpKind::Add, a, std::move(name), "add");
     return a;
 }
 
@@ -174,18 +164,7 @@ Tensor NetworkBuilder::mul(const Tensor& x, const Tensor& gate, std::string name
     const bool broadcast = gate.h == 1 && gate.w == 1 && (x.h != 1 || x.w != 1);
     if (gate.c != x.c || (!broadcast && !(gate == x)))
         throw std::logic_error("builder: mul of incompatible shapes in " + net_.name);
-    Layer layer;
-    layer.kind = OpKind::Mul;
-    layer.name = auto_name(std::move(name), "mul");
-    layer.B = net_.batch;
-    layer.G = x.c;
-    layer.OY = x.h;
-    layer.OX = x.w;
-    layer.in_h = x.h;
-    layer.in_w = x.w;
-    layer.broadcast_second_operand = broadcast;
-    layer.precision = precision_;
-    net_.layers.push_back(std::move(layer));
+    per_element(OpKind::Mul, x, std::move(name), "mul").broadcast_second_operand = broadcast;
     return x;
 }
 
@@ -203,6 +182,68 @@ Tensor NetworkBuilder::concat(const std::vector<Tensor>& parts) const {
     }
     return out;
 }
+
+Tensor NetworkBuilder::linear(const Tensor& x, std::int64_t out_features, bool bias, std::string name) {
+    Layer layer;
+    layer.kind = OpKind::Gemm;
+    layer.name = auto_name(std::move(name), "linear");
+    layer.B = net_.batch;
+    layer.C = x.c;
+    layer.K = out_features;
+    layer.OY = layer.in_h = x.h;
+    layer.OX = layer.in_w = x.w;
+    layer.bias_params = bias ? out_features : 0;
+    layer.precision = precision_;
+    net_.layers.push_back(std::move(layer));
+    return {out_features, x.h, x.w};
+}
+
+Tensor NetworkBuilder::matmul(std::int64_t groups, std::int64_t rows, std::int64_t depth, std::int64_t cols,
+                              std::string name) {
+    if (groups < 1 || rows < 1 || depth < 1 || cols < 1)
+        throw std::logic_error("builder: empty matmul in " + net_.name);
+    Layer layer;
+    layer.kind = OpKind::MatMul;
+    layer.name = auto_name(std::move(name), "matmul");
+    layer.B = net_.batch;
+    layer.G = groups;
+    layer.C = depth;
+    layer.K = cols;
+    layer.OX = layer.in_w = rows;
+    layer.precision = precision_;
+    net_.layers.push_back(std::move(layer));
+    return {groups * cols, 1, rows};
+}
+
+Layer& NetworkBuilder::per_element(OpKind kind, const Tensor& x, std::string name, std::string_view prefix) {
+    Layer layer;
+    layer.kind = kind;
+    layer.name = auto_name(std::move(name), prefix);
+    layer.B = net_.batch;
+    layer.G = x.c;
+    layer.OY = layer.in_h = x.h;
+    layer.OX = layer.in_w = x.w;
+    layer.precision = precision_;
+    net_.layers.push_back(std::move(layer));
+    return net_.layers.back();
+}
+
+Tensor NetworkBuilder::layer_norm(const Tensor& x, std::string name) {
+    per_element(OpKind::LayerNorm, x, std::move(name), "layernorm").bias_params = 2 * x.c;
+    return x;
+}
+
+Tensor NetworkBuilder::softmax(const Tensor& x, std::string name) {
+    per_element(OpKind::Softmax, x, std::move(name), "softmax");
+    return x;
+}
+
+Tensor NetworkBuilder::gelu(const Tensor& x, std::string name) {
+    per_element(OpKind::Gelu, x, std::move(name), "gelu");
+    return x;
+}
+
+void NetworkBuilder::embedding(std::int64_t params) { net_.embedding_params += params; }
 
 void NetworkBuilder::norm(const Tensor& x, int params_per_channel) {
     net_.norm_params += params_per_channel * x.c;

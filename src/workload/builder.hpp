@@ -70,6 +70,28 @@ public:
     Tensor concat(std::initializer_list<Tensor> parts) const;
     Tensor concat(const std::vector<Tensor>& parts) const;
 
+    // Transformer operators. A token tensor keeps its features in c and its positions in h x w
+    // (a ViT's 197 tokens as 768 x 1 x 197: a sequence is a one-row map along X, as for a 1-D
+    // convolution; a Swin stage as C x H x W); layout changes (reshape,
+    // window partition, shift, head split) are shape-only and cost nothing.
+    //
+    // A weight matrix applied at every position (nn.Linear on tokens): a Gemm over x.h x x.w.
+    Tensor linear(const Tensor& x, std::int64_t out_features, bool bias = true, std::string name = "");
+    // `groups` independent products of two activations, each (rows x depth) . (depth x cols):
+    // attention's Q.K^T (groups = heads [x windows], depth = head dim, cols = keys) and A.V
+    // (depth = keys, cols = head dim). The result is groups*cols features at `rows` positions
+    // (1 x rows).
+    Tensor matmul(std::int64_t groups, std::int64_t rows, std::int64_t depth, std::int64_t cols,
+                  std::string name = "");
+    // Vector operators, one operation per element of x. layer_norm normalises each position over
+    // its c features and owns 2c parameters (scale, shift); softmax normalises each row of scores.
+    Tensor layer_norm(const Tensor& x, std::string name = "");
+    Tensor softmax(const Tensor& x, std::string name = "");
+    Tensor gelu(const Tensor& x, std::string name = "");
+    // Trainable tensors consumed as data rather than by a layer's W: class tokens, position
+    // embeddings, relative-position bias tables.
+    void embedding(std::int64_t params);
+
     // A normalisation layer on x: shape only, adds params_per_channel * x.c trainable parameters
     // (2 for BN's gamma and beta; sources that also count running statistics use 4).
     void norm(const Tensor& x, int params_per_channel = 2);
@@ -87,6 +109,7 @@ public:
 
 private:
     Layer& windowed(OpKind kind, const Tensor& x, const Window& window, std::string name);
+    Layer& per_element(OpKind kind, const Tensor& x, std::string name, std::string_view prefix);
     std::string auto_name(std::string name, std::string_view prefix);
 
     Network net_;

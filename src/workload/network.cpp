@@ -15,7 +15,7 @@ std::int64_t Network::ops() const {
 }
 
 std::int64_t Network::params() const {
-    std::int64_t total = norm_params + auxiliary_params;
+    std::int64_t total = norm_params + auxiliary_params + embedding_params;
     for (const auto& layer : layers) total += layer.params();
     return total;
 }

@@ -25,10 +25,13 @@ struct Network {
     // Parameters of heads that exist in the published model but do not run at inference (Inception
     // v3's auxiliary classifier: torchvision's num_params counts it, its op count does not).
     std::int64_t auxiliary_params = 0;
+    // Trainable tensors consumed as data rather than by a layer's W: class tokens, position
+    // embeddings, relative-position bias tables (transformers).
+    std::int64_t embedding_params = 0;
 
     std::int64_t macs() const;
     std::int64_t ops() const;
-    std::int64_t params() const;  // layer weights + biases + norm_params + auxiliary_params
+    std::int64_t params() const;  // layer weights + biases + norm, auxiliary and embedding params
 };
 
 // The same network processing `batch` images at once (every layer's B scaled).

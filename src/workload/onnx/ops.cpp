@@ -272,7 +272,8 @@ NodeOutcome convert_matmul(const NodeContext& node, Network& net) {
     layer.B = weight ? sharing : 1;
     layer.C = depth;
     layer.K = cols;
-    layer.OY = layer.in_h = rows * (weight ? 1 : sharing);  // rows are positions (tokens) of the input
+    // Rows are positions (tokens) of the input: a sequence is a 1 x N map, along X as a 1-D conv's.
+    layer.OX = layer.in_w = rows * (weight ? 1 : sharing);
     net.layers.push_back(std::move(layer));
     return NodeOutcome::Layer;
 }
@@ -329,6 +330,40 @@ NodeOutcome convert_elementwise(const NodeContext& node, Network& net, OpKind ki
     return NodeOutcome::Layer;
 }
 
+// ---- Vector operators (softmax, layer norm, GELU) and reductions ----
+
+// One operation per element of input 0, laid out as an element-wise operator is. LayerNorm's scale
+// and shift initializers are its parameters.
+NodeOutcome convert_vector(const NodeContext& node, Network& net, OpKind kind) {
+    const Dims& x = node.input_dims(0, "a tensor of fixed shape");
+    if (is_index_type(node.input(0).elem_type)) return NodeOutcome::ShapeOnly;
+    Layer layer = new_layer(node, kind);
+    place_elementwise(layer, x);
+    if (kind == OpKind::LayerNorm)
+        for (int i : {1, 2})
+            if (node.has_input(i) && node.input(i).initializer) layer.bias_params += element_count(node.input(i).dims);
+    net.layers.push_back(std::move(layer));
+    return NodeOutcome::Layer;
+}
+
+// ReduceMean (a decomposed layer norm's mean and variance): an average pool whose window is the
+// reduced elements, one window per kept element, so it reads every input element once.
+NodeOutcome convert_reduce_mean(const NodeContext& node, Network& net) {
+    const Dims& x = node.input_dims(0, "a tensor of fixed shape");
+    const TensorInfo& out = node.output(0);
+    if (!out.known) node.fail("output shape unknown; elaa needs it to tell the reduced axes from the kept ones");
+    const std::int64_t kept = element_count(out.dims), total = element_count(x);
+    if (kept < 1 || total % kept != 0)
+        node.fail("output " + format_dims(out.dims) + " is not a reduction of input " + format_dims(x));
+    Layer layer = new_layer(node, OpKind::AvgPool);
+    // The batch stays the batch unless it is reduced too.
+    layer.B = !x.empty() && !out.dims.empty() && out.dims.front() == x.front() ? x.front() : 1;
+    layer.G = kept / layer.B;
+    layer.FX = layer.in_w = total / kept;
+    net.layers.push_back(std::move(layer));
+    return NodeOutcome::Layer;
+}
+
 // ---- Shape-only operators ----
 
 // Normalisations have no layer; their scale and bias count as parameters (running statistics of
@@ -346,8 +381,8 @@ const std::set<std::string, std::less<>>& shape_only_ops() {
         "Relu", "Clip", "Sigmoid", "HardSigmoid", "HardSwish", "LeakyRelu", "PRelu", "Elu", "Selu", "Celu",
         "Tanh", "Softplus", "Softsign", "Erf", "Exp", "Log", "Sqrt", "Reciprocal", "Neg", "Abs", "Floor", "Ceil",
         "Round", "Sign", "Not", "Mish", "ThresholdedRelu",
-        // normalisations without trainable parameters, dropout and soft-max
-        "LRN", "Dropout", "Softmax", "LogSoftmax",
+        // normalisations without trainable parameters, dropout
+        "LRN", "Dropout",
         // layout and shape
         "Identity", "Reshape", "Flatten", "Concat", "Split", "Slice", "Transpose", "Squeeze", "Unsqueeze", "Pad",
         "Expand", "Tile", "Gather", "GatherElements", "Shape", "Size", "Cast", "CastLike", "Constant",
@@ -377,7 +412,14 @@ const std::map<std::string, Converter, std::less<>>& converters() {
         {"Div", with_kind(convert_elementwise, OpKind::Mul)},  // a product with the reciprocal
         {"BatchNormalization", count_norm_params},
         {"InstanceNormalization", count_norm_params},
-        {"LayerNormalization", count_norm_params},
+        // Transformer operators; a decomposed layer norm's ReduceMean/Sub/Pow/Div and GELU's Erf
+        // form cost one pass per operator, as an unfused runtime executes them.
+        {"LayerNormalization", with_kind(convert_vector, OpKind::LayerNorm)},
+        {"Softmax", with_kind(convert_vector, OpKind::Softmax)},
+        {"LogSoftmax", with_kind(convert_vector, OpKind::Softmax)},
+        {"Gelu", with_kind(convert_vector, OpKind::Gelu)},
+        {"ReduceMean", convert_reduce_mean},
+        {"Pow", with_kind(convert_elementwise, OpKind::Mul)},  // x^2 of a variance: one product
     };
     return table;
 }

@@ -23,6 +23,12 @@ void register_shufflenet_v2(ZooRegistry& reg);
 void register_efficientnet(ZooRegistry& reg);
 void register_regnet(ZooRegistry& reg);
 
+// transformers and the CNNs designed against them
+void register_vit(ZooRegistry& reg);       // ViT-B/L/H, torchvision and SWAG weights' resolutions
+void register_swin(ZooRegistry& reg);      // Swin and Swin V2
+void register_convnext(ZooRegistry& reg);
+void register_maxvit(ZooRegistry& reg);
+
 // the classic 34-network ImageNet suite (suite/... names)
 void register_suite(ZooRegistry& reg);
 

@@ -174,7 +174,8 @@ private:
 void register_regnet(ZooRegistry& reg) {
     // torchvision regnet.py builder parameters (from the paper's Tables/pycls model zoo). Every
     // network runs at 224: the IMAGENET1K_V1 crop, and for regnet_y_128gf (SWAG weights only) the
-    // SWAG_LINEAR crop; the SWAG_E2E weights' 384 crop is the same network on a larger input.
+    // SWAG_LINEAR crop. The SWAG_E2E weights' 384 crop is the same architecture on a larger input,
+    // registered as <name>@384.
     const RegNetSpec specs[] = {
         {"regnet_x_400mf", 22, 24, 24.48, 2.54, 16, false, 224},
         {"regnet_x_800mf", 16, 56, 35.73, 2.28, 16, false, 224},
@@ -193,6 +194,12 @@ void register_regnet(ZooRegistry& reg) {
         {"regnet_y_128gf", 27, 456, 160.83, 2.52, 264, true, 224},
     };
     for (const auto& spec : specs) {
+        reg.add(spec.name, "regnet", [spec] { return RegNetBuilder(spec).build(); });
+    }
+    for (const auto* swag : {"regnet_y_16gf", "regnet_y_32gf", "regnet_y_128gf"}) {
+        RegNetSpec spec = *std::find_if(std::begin(specs), std::end(specs), [&](const RegNetSpec& s) { return s.name == swag; });
+        spec.name += "@384";
+        spec.resolution = 384;
         reg.add(spec.name, "regnet", [spec] { return RegNetBuilder(spec).build(); });
     }
 }

@@ -49,6 +49,10 @@ const Zoo& Zoo::instance() {
         zoo::register_shufflenet_v2(reg);
         zoo::register_efficientnet(reg);
         zoo::register_regnet(reg);
+        zoo::register_vit(reg);
+        zoo::register_swin(reg);
+        zoo::register_convnext(reg);
+        zoo::register_maxvit(reg);
         zoo::register_suite(reg);
         return Zoo(reg.take());
     }();
