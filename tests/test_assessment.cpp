@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "assess/assessment.hpp"
+#include "assess/insights.hpp"
 #include "cli_runner.hpp"
 #include "hardware/presets.hpp"
 #include "report/assess_report.hpp"
@@ -45,6 +46,26 @@ TEST_CASE("the committed reference assessment regenerates byte for byte", "[asse
     CHECK(pareto.str() == slurp(ref / "pareto.csv"));
     // The paper's 4-D trade-off: the front over all pairs is not empty and names real pairs.
     CHECK(pareto.str().find("\n4d,suite/MobileNet_v3_small,") != std::string::npos);
+}
+
+TEST_CASE("the committed contemporary assessment regenerates byte for byte", "[assess][transformer]") {
+    assess::AssessOptions options;
+    options.archs = assess::select_accelerators("all");
+    options.nets = assess::select_networks("contemporary");
+    options.threads = 2;
+    REQUIRE(options.nets.size() == 29);
+    const auto a = assess::run_assessment(options);
+    std::ostringstream results, pareto;
+    report::write_results_csv(results, a);
+    report::write_pareto_csv(pareto, a);
+    const fs::path ref = fs::path(ELAA_SOURCE_DIR) / "results" / "assessment-contemporary";
+    CHECK(results.str() == slurp(ref / "results.csv"));
+    CHECK(pareto.str() == slurp(ref / "pareto.csv"));
+    const std::string insights = assess::insights_markdown(a);
+    CHECK(insights == slurp(ref / "insights.md"));
+    // The transformer-vs-CNN comparison is there, with its statistics.
+    CHECK(insights.find("## 5. Transformers against CNNs") != std::string::npos);
+    CHECK(insights.find("12 transformers (vit_b_16,") != std::string::npos);
 }
 
 TEST_CASE("assessment fronts and figures follow the data", "[assess]") {
