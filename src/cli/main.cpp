@@ -27,6 +27,7 @@
 #include "report/assess_report.hpp"
 #include "report/plots.hpp"
 #include "util/staged_directory.hpp"
+#include "cli/usage_errors.hpp"
 #include "cost/evaluate.hpp"
 #include "cost/network_cost.hpp"
 #include "hardware/presets.hpp"
@@ -201,9 +202,9 @@ int main(int argc, char** argv) {
     eval->add_option("--search", ev.search, "Search space: fast (design-space exploration), loma (ZigZag's) or full (a superset)")->capture_default_str();
     eval->add_option("--kinds", ev.kinds, "Layer kinds to cost: conv, fc, pool, add, attention, vector (comma-separated)")
         ->capture_default_str();
-    eval->add_option("--batch", ev.batch, "Images per inference")->check(CLI::PositiveNumber)->capture_default_str();
+    eval->add_option("--batch", ev.batch, "Images per inference")->check(elaa::cli::whole_number(1))->capture_default_str();
     eval->add_option("--mapping", ev.mapping, "Evaluate the mappings of an earlier --json output instead of searching");
-    eval->add_option("--threads", ev.threads, "Layers searched in parallel")->check(CLI::PositiveNumber)->capture_default_str();
+    eval->add_option("--threads", ev.threads, "Layers searched in parallel")->check(elaa::cli::whole_number(1))->capture_default_str();
     eval->add_option("--json", ev.json, "Write the JSON report to PATH (- for stdout)");
     eval->add_option("--csv", ev.csv, "Write the per-layer table as CSV to PATH (- for stdout)");
     eval->add_flag("--leakage", ev.leakage, "Also report memory leakage energy (kept apart from dynamic energy)");
@@ -219,7 +220,7 @@ int main(int argc, char** argv) {
     assess->add_option("--nets", as.nets, "suite, contemporary, all, or a comma-separated list of zoo networks")->capture_default_str();
     assess->add_option("--objective", as.objective, "Mapping search objective: latency, energy or edp")->capture_default_str();
     assess->add_option("--search", as.search, "Search space: loma (the paper's) or full")->capture_default_str();
-    assess->add_option("--threads", as.threads, "Worker threads")->check(CLI::PositiveNumber)->capture_default_str();
+    assess->add_option("--threads", as.threads, "Worker threads")->check(elaa::cli::whole_number(1))->capture_default_str();
     assess->add_option("--out", as.out, "Output directory (replaced only when the run completes)")->required();
     assess->add_flag("--no-plots", as.no_plots, "Skip the plots (they need python3-matplotlib)");
 
@@ -231,12 +232,13 @@ int main(int argc, char** argv) {
     } op;
     auto* optimise = app.add_subcommand("optimise", "Co-optimise accelerator and network with NSGA-II (pagmo2)");
     optimise->add_option("CONFIG", op.config, "Run config TOML (configs/runs/default.toml); optional with --resume");
-    optimise->add_option("--out", op.out, "Run directory for checkpoints and results (must not hold a run)");
-    optimise->add_option("--resume", op.resume, "Continue the run in this directory from its last checkpoint");
-    optimise->add_option("--threads", op.threads, "Evaluations in parallel")->check(CLI::PositiveNumber)->capture_default_str();
+    auto* out_option = optimise->add_option("--out", op.out, "Run directory for checkpoints and results (must not hold a run)");
+    optimise->add_option("--resume", op.resume, "Continue the run in this directory from its last checkpoint")
+        ->excludes(out_option);
+    optimise->add_option("--threads", op.threads, "Evaluations in parallel")->check(elaa::cli::whole_number(1))->capture_default_str();
     optimise->add_option("--cache-mib", op.cache_mib,
                          "Memory for cached mapping searches per process (MiB; 0 = unbounded); results do not depend on it")
-        ->check(CLI::Range(std::size_t{0}, std::size_t{1} << 30))
+        ->check(elaa::cli::whole_number(0, std::int64_t{1} << 30))
         ->capture_default_str();
     optimise->add_flag("--force", op.force, "Resume even though the config changed");
     optimise->add_flag("--no-plots", op.no_plots, "Skip the plots of the exported Pareto set");
@@ -253,8 +255,10 @@ int main(int argc, char** argv) {
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        return app.exit(e);
+        return elaa::cli::report_parse_error(app, e, argc, argv);
     }
+    if (*optimise && op.out.empty() && op.resume.empty())
+        return elaa::cli::report_usage_error(*optimise, "optimise: give either --out DIR (a new run) or --resume DIR");
 
     try {
         if (*nets) {
@@ -355,8 +359,6 @@ int main(int argc, char** argv) {
                     else elaa::optimise::mpi_stop_workers();
                 }
             } release{op.mpi};
-            if (op.out.empty() == op.resume.empty())
-                throw elaa::InputError("optimise: give either --out DIR (a new run) or --resume DIR");
             const std::filesystem::path dir = op.resume.empty() ? op.out : op.resume;
             elaa::optimise::RunConfig config;
             if (!op.config.empty())
