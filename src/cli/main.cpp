@@ -27,6 +27,8 @@
 #include "report/assess_report.hpp"
 #include "report/plots.hpp"
 #include "util/staged_directory.hpp"
+#include "cli/command_line.hpp"
+#include "cli/completion.hpp"
 #include "cli/usage_errors.hpp"
 #include "cost/evaluate.hpp"
 #include "cost/network_cost.hpp"
@@ -161,96 +163,13 @@ void export_run(const std::filesystem::path& dir, const std::string& format, boo
 }  // namespace
 
 int main(int argc, char** argv) {
-    CLI::App app{"elaa: energy-latency-area-accuracy co-design of DNNs and their accelerators"};
-    app.require_subcommand(1);
-    app.set_version_flag("--version", "elaa 0.1.0");
-
-    bool csv = false;
-    std::string family, weights;
-    auto* nets = app.add_subcommand("nets", "List every network in the zoo with MACs, params and accuracy");
-    nets->add_flag("--csv", csv, "CSV instead of an aligned table");
-    nets->add_option("--family", family, "Only this family (e.g. resnet, mobilenet_v2)");
-    nets->add_option("--weights", weights, "Accuracy row to show where a network has several");
-
-    std::string net_name;
-    auto* net = app.add_subcommand("net", "Show one network's layer table");
-    net->add_option("NAME", net_name, "Zoo name, e.g. resnet50, suite/ResNet50")->required();
-    net->add_flag("--csv", csv, "CSV instead of an aligned table");
-    net->add_option("--weights", weights, "Accuracy row to show where a network has several");
-
-    std::string onnx_file;
-    bool skip_unsupported = false;
-    auto* import = app.add_subcommand("import-onnx", "Show the layer table of an ONNX model");
-    import->add_option("FILE", onnx_file, "ONNX model (weights may be absent)")->required();
-    import->add_flag("--csv", csv, "CSV instead of an aligned table");
-    import->add_flag("--skip-unsupported", skip_unsupported,
-                     "Import the supported nodes and list the unsupported ones instead of failing");
-
-    app.add_subcommand("archs", "List the accelerator presets with array, on-chip memory, area, clock and peak MACs");
-
-    struct {
-        std::string arch, net, objective = "latency", search = "full", kinds = "conv,fc,pool,add,attention,vector", mapping, json, csv;
-        int batch = 1;
-        unsigned threads = 1;
-        bool leakage = false;
-    } ev;
-    auto* eval = app.add_subcommand("eval", "Energy, latency and area of a network on an accelerator, per layer and in total");
-    eval->add_option("--arch", ev.arch, "Accelerator preset (elaa archs) or TOML file")->required();
-    eval->add_option("--net", ev.net, "Zoo network (elaa nets) or .onnx file")->required();
-    eval->add_option("--objective", ev.objective, "What the mapping search minimises: latency, energy or edp")
-        ->capture_default_str();
-    eval->add_option("--search", ev.search, "Search space: fast (design-space exploration), loma (ZigZag's) or full (a superset)")->capture_default_str();
-    eval->add_option("--kinds", ev.kinds, "Layer kinds to cost: conv, fc, pool, add, attention, vector (comma-separated)")
-        ->capture_default_str();
-    eval->add_option("--batch", ev.batch, "Images per inference")->check(elaa::cli::whole_number(1))->capture_default_str();
-    eval->add_option("--mapping", ev.mapping, "Evaluate the mappings of an earlier --json output instead of searching");
-    eval->add_option("--threads", ev.threads, "Layers searched in parallel")->check(elaa::cli::whole_number(1))->capture_default_str();
-    eval->add_option("--json", ev.json, "Write the JSON report to PATH (- for stdout)");
-    eval->add_option("--csv", ev.csv, "Write the per-layer table as CSV to PATH (- for stdout)");
-    eval->add_flag("--leakage", ev.leakage, "Also report memory leakage energy (kept apart from dynamic energy)");
-
-    struct {
-        std::string archs = "all", nets = "suite", objective = "latency", search = "loma", out;
-        unsigned threads = std::max(1u, std::thread::hardware_concurrency());
-        bool no_plots = false;
-    } as;
-    auto* assess = app.add_subcommand(
-        "assess", "Energy-latency-area-accuracy of every network on every accelerator: tables, fronts, plots, insights");
-    assess->add_option("--archs", as.archs, "all, or a comma-separated list of presets / TOML files")->capture_default_str();
-    assess->add_option("--nets", as.nets, "suite, contemporary, all, or a comma-separated list of zoo networks")->capture_default_str();
-    assess->add_option("--objective", as.objective, "Mapping search objective: latency, energy or edp")->capture_default_str();
-    assess->add_option("--search", as.search, "Search space: loma (the paper's) or full")->capture_default_str();
-    assess->add_option("--threads", as.threads, "Worker threads")->check(elaa::cli::whole_number(1))->capture_default_str();
-    assess->add_option("--out", as.out, "Output directory (replaced only when the run completes)")->required();
-    assess->add_flag("--no-plots", as.no_plots, "Skip the plots (they need python3-matplotlib)");
-
-    struct {
-        std::string config, out, resume;
-        unsigned threads = std::max(1u, std::thread::hardware_concurrency());
-        std::size_t cache_mib = elaa::optimise::kDefaultSearchCacheBytes >> 20;
-        bool force = false, mpi = false, no_plots = false;
-    } op;
-    auto* optimise = app.add_subcommand("optimise", "Co-optimise accelerator and network with NSGA-II (pagmo2)");
-    optimise->add_option("CONFIG", op.config, "Run config TOML (configs/runs/default.toml); optional with --resume");
-    auto* out_option = optimise->add_option("--out", op.out, "Run directory for checkpoints and results (must not hold a run)");
-    optimise->add_option("--resume", op.resume, "Continue the run in this directory from its last checkpoint")
-        ->excludes(out_option);
-    optimise->add_option("--threads", op.threads, "Evaluations in parallel")->check(elaa::cli::whole_number(1))->capture_default_str();
-    optimise->add_option("--cache-mib", op.cache_mib,
-                         "Memory for cached mapping searches per process (MiB; 0 = unbounded); results do not depend on it")
-        ->check(elaa::cli::whole_number(0, std::int64_t{1} << 30))
-        ->capture_default_str();
-    optimise->add_flag("--force", op.force, "Resume even though the config changed");
-    optimise->add_flag("--no-plots", op.no_plots, "Skip the plots of the exported Pareto set");
-    optimise->add_flag("--mpi", op.mpi,
-                       "Spread evaluations over MPI ranks (mpirun -np N elaa optimise ... --mpi); --threads defaults to 1");
-
-    std::string export_dir, export_format = "all";
-    bool export_no_plots = false;
-    auto* exporter = app.add_subcommand("export", "Write the Pareto set of a run: pareto.csv, pareto.json, pareto/design_NNN.toml");
-    exporter->add_option("DIR", export_dir, "Run directory")->required();
-    exporter->add_option("--format", export_format, "csv, json, toml or all")->capture_default_str();
-    exporter->add_flag("--no-plots", export_no_plots, "Skip the plots");
+    elaa::cli::CommandLine command_line;
+    auto& app = command_line.app;
+    auto& ev = command_line.eval_args;
+    auto& as = command_line.assess_args;
+    auto& op = command_line.optimise_args;
+    auto *nets = command_line.nets, *net = command_line.net, *import = command_line.import, *eval = command_line.eval,
+         *assess = command_line.assess, *optimise = command_line.optimise, *exporter = command_line.exporter;
 
     try {
         app.parse(argc, argv);
@@ -262,12 +181,14 @@ int main(int argc, char** argv) {
 
     try {
         if (*nets) {
-            print(elaa::report::zoo_table(family, weights), csv);
+            print(elaa::report::zoo_table(command_line.nets_args.family, command_line.nets_args.weights),
+                  command_line.nets_args.csv);
         } else if (*net) {
-            const auto network = elaa::workload::Zoo::instance().build(net_name);
-            print_network_header(network, csv, weights);
-            print(elaa::report::layer_table(network), csv);
-        } else if (app.got_subcommand("archs")) {
+            const auto& args = command_line.net_args;
+            const auto network = elaa::workload::Zoo::instance().build(args.name);
+            print_network_header(network, args.csv, args.weights);
+            print(elaa::report::layer_table(network), args.csv);
+        } else if (*command_line.archs) {
             print(elaa::report::arch_table(), false);
         } else if (*eval) {
             elaa::cost::EvalOptions options;
@@ -275,15 +196,15 @@ int main(int argc, char** argv) {
             // A design file may state how it was evaluated; explicit options win.
             if (eval->count("--objective") == 0 && !acc.evaluation.objective.empty()) ev.objective = acc.evaluation.objective;
             if (eval->count("--search") == 0 && !acc.evaluation.search.empty()) ev.search = acc.evaluation.search;
+            // The command line checked its own values; these may come from the design file.
             if (!elaa::mapping::parse_objective(ev.objective, options.search.objective))
-                throw elaa::InputError("--objective: '" + ev.objective + "' is not one of latency, energy, edp");
+                throw elaa::InputError(ev.arch + ": [evaluation] objective '" + ev.objective + "' is not one of latency, energy, edp");
             if (!elaa::mapping::parse_search_space(ev.search, options.search.space))
-                throw elaa::InputError("--search: '" + ev.search + "' is not one of fast, loma, full");
+                throw elaa::InputError(ev.arch + ": [evaluation] search '" + ev.search + "' is not one of fast, loma, full");
             options.kinds.clear();
             for (const auto& kind : CLI::detail::split(ev.kinds, ',')) {
                 elaa::cost::KindClass k;
-                if (!elaa::cost::parse_kind_class(kind, k))
-                    throw elaa::InputError("--kinds: '" + kind + "' is not one of conv, fc, pool, add, attention, vector");
+                elaa::cost::parse_kind_class(kind, k);  // checked by the command line
                 options.kinds.push_back(k);
             }
             options.threads = ev.threads;
@@ -307,10 +228,8 @@ int main(int argc, char** argv) {
             }
         } else if (*assess) {
             elaa::assess::AssessOptions options;
-            if (!elaa::mapping::parse_objective(as.objective, options.objective))
-                throw elaa::InputError("--objective: '" + as.objective + "' is not one of latency, energy, edp");
-            if (!elaa::mapping::parse_search_space(as.search, options.space))
-                throw elaa::InputError("--search: '" + as.search + "' is not one of fast, loma, full");
+            elaa::mapping::parse_objective(as.objective, options.objective);  // both checked by the command line
+            elaa::mapping::parse_search_space(as.search, options.space);
             options.threads = as.threads;
             options.archs = elaa::assess::select_accelerators(as.archs);
             options.nets = elaa::assess::select_networks(as.nets);
@@ -405,16 +324,19 @@ int main(int argc, char** argv) {
             }
             export_run(dir, "all", !op.no_plots);
         } else if (*exporter) {
-            if (export_format != "csv" && export_format != "json" && export_format != "toml" && export_format != "all")
-                throw elaa::InputError("--format: '" + export_format + "' is not one of csv, json, toml, all");
-            export_run(export_dir, export_format, !export_no_plots);
+            const auto& args = command_line.export_args;
+            export_run(args.dir, args.format, !args.no_plots);
         } else if (*import) {
             elaa::workload::OnnxImportOptions options;
-            options.skip_unsupported = skip_unsupported;
-            const auto result = elaa::workload::import_onnx(onnx_file, options);
+            const auto& args = command_line.import_args;
+            options.skip_unsupported = args.skip_unsupported;
+            const auto result = elaa::workload::import_onnx(args.file, options);
             for (const auto& skipped : result.skipped) std::cerr << "elaa: skipped unsupported " << skipped << "\n";
-            print_network_header(result.network, csv, "");
-            print(elaa::report::layer_table(result.network), csv);
+            print_network_header(result.network, args.csv, "");
+            print(elaa::report::layer_table(result.network), args.csv);
+        } else if (*command_line.completion) {
+            const auto& shell = command_line.completion_args.shell;
+            std::cout << (shell == "bash" ? elaa::cli::bash_completion(command_line) : elaa::cli::zsh_completion(command_line));
         }
     } catch (const elaa::InputError& e) {
         std::cerr << "elaa: error: " << e.what() << "\n";

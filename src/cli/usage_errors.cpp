@@ -1,6 +1,10 @@
 #include "cli/usage_errors.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <cctype>
 
 #include <charconv>
 #include <iostream>
@@ -48,6 +52,40 @@ CLI::Validator whole_number(std::int64_t min, std::int64_t max) {
         "");  // the help text says what the option means; the type name stays INT
 }
 
+CLI::Validator one_of(std::vector<std::string> choices) {
+    return CLI::Validator(
+        [choices](std::string& text) -> std::string {
+            if (std::find(choices.begin(), choices.end(), text) != choices.end()) return {};
+            return fmt::format("expected one of {}, got '{}'", fmt::join(choices, ", "), text);
+        },
+        "");
+}
+
+CLI::Validator list_of(std::vector<std::string> choices) {
+    return CLI::Validator(
+        [choices](std::string& text) -> std::string {
+            const auto items = CLI::detail::split(text, ',');
+            for (const auto& item : items)
+                if (std::find(choices.begin(), choices.end(), item) == choices.end())
+                    return fmt::format("expected a comma-separated list of {}, got '{}'{}", fmt::join(choices, ", "),
+                                       item, item == text ? "" : fmt::format(" in '{}'", text));
+            return {};
+        },
+        "");
+}
+
+CLI::Validator boolean_word() {
+    return CLI::Validator(
+        [](std::string& text) -> std::string {
+            static const std::vector<std::string> words{"true", "false", "yes", "no", "on", "off", "1", "0"};
+            std::string lower = text;
+            std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+            if (std::find(words.begin(), words.end(), lower) != words.end()) return {};
+            return fmt::format("a flag takes no value or one of {}, got '{}'", fmt::join(words, ", "), text);
+        },
+        "");
+}
+
 std::string usage_error_message(const CLI::App& app, const CLI::ParseError& error, int argc, char** argv) {
     const std::string what = error.what();
     const auto& command = parsed_command(app);
@@ -79,13 +117,6 @@ std::string usage_error_message(const CLI::App& app, const CLI::ParseError& erro
     if (dynamic_cast<const CLI::ArgumentMismatch*>(&error)) {
         static const std::regex missing(R"((\S+): \d+ required .* missing)");
         if (std::regex_match(what, m, missing)) return fmt::format("{}{} needs a value", where, m[1].str());
-        static const std::regex flag(R"((\S+): too many inputs for a flag)");
-        if (std::regex_match(what, m, flag)) return fmt::format("{}{} is a flag and takes no value", where, m[1].str());
-    }
-    if (dynamic_cast<const CLI::ConversionError*>(&error)) {
-        static const std::regex convert(R"(Could not convert: (\S+) = (.*))");
-        if (std::regex_match(what, m, convert))
-            return fmt::format("{}{} is a flag and takes no value, got '{}'", where, m[1].str(), m[2].str());
     }
     if (dynamic_cast<const CLI::ExcludesError*>(&error)) {
         static const std::regex excludes(R"((\S+) excludes (\S+))");

@@ -7,12 +7,22 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace elaa::cli {
 
 // Accepts a whole number in [min, max]; the check runs on the text, before CLI11 converts it, so
 // "abc", "1.5" and "-3" get the same message as an out-of-range number.
 CLI::Validator whole_number(std::int64_t min, std::int64_t max = INT64_MAX);
+
+// Accepts exactly one of `choices`.
+CLI::Validator one_of(std::vector<std::string> choices);
+
+// Accepts a comma-separated list of `choices` (at least one).
+CLI::Validator list_of(std::vector<std::string> choices);
+
+// For flags: accepts the flag alone or given one of true/false, yes/no, on/off, 1/0.
+CLI::Validator boolean_word();
 
 // The message for a parse error (without the `elaa: error:` prefix). `argv` lets an unknown
 // subcommand be named, which CLI11 reports only as "a subcommand is required".

@@ -31,7 +31,7 @@ std::string_view to_string(SearchSpace space) {
 }
 
 bool parse_objective(std::string_view text, Objective& out) {
-    for (auto o : {Objective::Latency, Objective::Energy, Objective::Edp})
+    for (auto o : kAllObjectives)
         if (to_string(o) == text) {
             out = o;
             return true;
@@ -40,7 +40,7 @@ bool parse_objective(std::string_view text, Objective& out) {
 }
 
 bool parse_search_space(std::string_view text, SearchSpace& out) {
-    for (auto s : {SearchSpace::Fast, SearchSpace::Loma, SearchSpace::Full})
+    for (auto s : kAllSearchSpaces)
         if (to_string(s) == text) {
             out = s;
             return true;

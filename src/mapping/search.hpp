@@ -17,6 +17,7 @@
 // designs.
 #pragma once
 
+#include <array>
 #include <optional>
 
 #include "cost/layer_cost.hpp"
@@ -26,6 +27,8 @@ namespace elaa::mapping {
 
 enum class Objective { Latency, Energy, Edp };
 enum class SearchSpace { Fast, Loma, Full };
+inline constexpr std::array kAllObjectives{Objective::Latency, Objective::Energy, Objective::Edp};
+inline constexpr std::array kAllSearchSpaces{SearchSpace::Fast, SearchSpace::Loma, SearchSpace::Full};
 
 std::string_view to_string(Objective objective);
 std::string_view to_string(SearchSpace space);
