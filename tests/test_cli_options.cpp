@@ -38,12 +38,13 @@ const std::map<std::string, BadUse>& bad_uses() {
          {"eval --arch tpu_like --net resnet18 --objective fastest",
           "eval: --objective: expected one of latency, energy, edp, got 'fastest'"}},
         {"eval --search",
-         {"eval --arch tpu_like --net resnet18 --search slow", "eval: --search: expected one of fast, loma, full, got 'slow'"}},
+         {"eval --arch tpu_like --net resnet18 --search slow", "eval: --search: expected one of fast, loma, full, deep, got 'slow'"}},
         {"eval --kinds",
          {"eval --arch tpu_like --net resnet18 --kinds conv,foo",
           "eval: --kinds: expected a comma-separated list of conv, fc, pool, add, attention, vector, got 'foo' in 'conv,foo'"}},
         {"eval --batch", {"eval --arch tpu_like --net resnet18 --batch 0", "eval: --batch: expected a whole number >= 1, got '0'"}},
         {"eval --mapping", {"eval --arch tpu_like --net resnet18 --mapping", "eval: --mapping needs a value"}},
+        {"eval --density", {"eval --arch tpu_like --net resnet18 --density", "eval: --density needs a value"}},
         {"eval --threads",
          {"eval --arch tpu_like --net resnet18 --threads 1.5", "eval: --threads: expected a whole number >= 1, got '1.5'"}},
         {"eval --json", {"eval --arch tpu_like --net resnet18 --json", "eval: --json needs a value"}},
@@ -53,7 +54,7 @@ const std::map<std::string, BadUse>& bad_uses() {
         {"assess --archs", {"assess --out o --archs", "assess: --archs needs a value"}},
         {"assess --nets", {"assess --out o --nets", "assess: --nets needs a value"}},
         {"assess --objective", {"assess --out o --objective x", "assess: --objective: expected one of latency, energy, edp, got 'x'"}},
-        {"assess --search", {"assess --out o --search x", "assess: --search: expected one of fast, loma, full, got 'x'"}},
+        {"assess --search", {"assess --out o --search x", "assess: --search: expected one of fast, loma, full, deep, got 'x'"}},
         {"assess --threads", {"assess --out o --threads -2", "assess: --threads: expected a whole number >= 1, got '-2'"}},
         {"assess --out", {"assess --nets suite", "assess: --out is required"}},
         {"assess --no-plots", {"assess --out o --no-plots=maybe", "assess: --no-plots: a flag takes no value or one of true, false, yes, no, on, off, 1, 0, got 'maybe'"}},
@@ -69,6 +70,10 @@ const std::map<std::string, BadUse>& bad_uses() {
         {"optimise --mpi", {"optimise run.toml --out o --mpi=maybe", "optimise: --mpi: a flag takes no value or one of true, false, yes, no, on, off, 1, 0, got 'maybe'"}},
         {"export DIR", {"export", "export: DIR is required"}},
         {"export --format", {"export run --format pdf", "export: --format: expected one of csv, json, toml, all, got 'pdf'"}},
+        {"validate --data", {"validate --data", "validate: --data needs a value"}},
+        {"validate --out", {"validate --out", "validate: --out needs a value"}},
+        {"validate --threads", {"validate --threads 0", "validate: --threads: expected a whole number >= 1, got '0'"}},
+        {"validate --no-plots", {"validate --no-plots=maybe", "validate: --no-plots: a flag takes no value or one of true, false, yes, no, on, off, 1, 0, got 'maybe'"}},
         {"completion SHELL", {"completion fish", "completion: SHELL: expected one of bash, zsh, got 'fish'"}},
         {"export --no-plots", {"export run --no-plots=maybe", "export: --no-plots: a flag takes no value or one of true, false, yes, no, on, off, 1, 0, got 'maybe'"}},
     };
@@ -92,7 +97,7 @@ std::set<std::string> defined_options() {
 
 TEST_CASE("every option of every subcommand has a bad use in the table, and the table no stale row", "[cli]") {
     const elaa::cli::CommandLine command_line;
-    REQUIRE(command_line.subcommands().size() == 9);
+    REQUIRE(command_line.subcommands().size() == 10);
     const auto defined = defined_options();
     for (const auto& name : defined) {
         INFO(name << " has no row in bad_uses()");
@@ -116,7 +121,7 @@ TEST_CASE("every bad use exits 1 with one error line, then the --help hint", "[c
 }
 
 TEST_CASE("the command itself: none, an unknown one, an unknown top-level option", "[cli]") {
-    const std::string commands = "nets, net, import-onnx, archs, eval, assess, optimise, export, completion";
+    const std::string commands = "nets, net, import-onnx, archs, eval, assess, optimise, export, validate, completion";
     const std::string hint = "Run 'elaa --help' for the accepted options.\n";
     CHECK(run_elaa("").err == "elaa: error: a command is required: one of " + commands + "\n" + hint);
     const auto unknown = run_elaa("frobnicate");

@@ -67,8 +67,9 @@ TEST_CASE("bash completion offers commands, options, presets, choices and files"
     CHECK(box.run("bash", bash_driver("elaa co")) == std::set<std::string>{"completion"});
     CHECK(box.run("bash", bash_driver("elaa completion ''")) == std::set<std::string>{"bash", "zsh"});
 
-    // --arch: the seven presets, the .toml files and the directories (where more may be found).
-    const std::set<std::string> arch = {"ascend_like",    "edge_tpu_like", "envision_like", "eyeriss_like",
+    // --arch: the seven suite presets and the chip, the .toml files and the directories (where more
+    // may be found).
+    const std::set<std::string> arch = {"ascend_like", "edge_tpu_like", "envision_like", "eyeriss_like", "eyeriss_v1",
                                         "meta_prototype_like", "tesla_npu_like", "tpu_like", "a.toml", "sub"};
     CHECK(box.run("bash", bash_driver("elaa eval --arch ''")) == arch);
     CHECK(box.run("bash", bash_driver("elaa eval --arch = ''")) == arch);  // --arch=<TAB>
@@ -110,7 +111,7 @@ TEST_CASE("zsh completion is valid zsh and hands _arguments one spec per option"
     const auto commands = box.run("zsh", stubs + "words=(elaa ''); CURRENT=2; _elaa\n");
     CHECK(commands.count("eval:Energy, latency and area of a network on an accelerator, per layer and in total") == 1);
     CHECK(commands.count("completion:Print the shell completion script: eval \"$(elaa completion bash)\"") == 1);
-    CHECK(commands.size() == 9 + 1);  // the commands, then compdef's line
+    CHECK(commands.size() == 10 + 1);  // the commands, then compdef's line
 
     const auto eval = box.run("zsh", stubs + "words=(elaa eval --arch ''); CURRENT=4; _elaa\n");
     CHECK(eval.count("--arch=[Accelerator preset (elaa archs) or TOML file]:arch:_elaa_eval_arch") == 1);
@@ -122,7 +123,7 @@ TEST_CASE("zsh completion is valid zsh and hands _arguments one spec per option"
 
     CHECK(box.run("zsh", stubs + "_elaa_eval_arch\n") ==
           std::set<std::string>{"values:value:(ascend_like edge_tpu_like envision_like eyeriss_like "
-                                "meta_prototype_like tesla_npu_like tpu_like)",
+                                "meta_prototype_like tesla_npu_like tpu_like eyeriss_v1)",
                                 "files:*.toml file:_files -g \"*.toml\"", "compdef _elaa elaa"});
     CHECK(box.run("zsh", stubs + "_elaa_eval_kinds\n") ==
           std::set<std::string>{"-s", ",", "value", "conv", "fc", "pool", "add", "attention", "vector",

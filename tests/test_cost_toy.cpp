@@ -82,6 +82,12 @@ mapping::Mapping toy_mapping(const workload::Layer& layer, const hardware::Accel
     return m;
 }
 
+// Layer a's mapping: every operand keeps OX2 OY2 at its lowest memory, nothing at DRAM.
+mapping::Mapping every_tile_lowest(const workload::Layer& layer, const hardware::Accelerator& acc) {
+    const Levels lowest{{{Dim::OX, 2}, {Dim::OY, 2}}, {}};
+    return toy_mapping(layer, acc, lowest, lowest, lowest);
+}
+
 // Expected word accesses of one operand at one memory, per direction, and its energy.
 struct Traffic {
     std::string memory;
@@ -129,9 +135,7 @@ TEST_CASE("toy: 1x1 conv, every tile at its lowest memory, no partial sums", "[c
     const auto acc = toy();
     const auto layer = conv_layer("a", 2, 2, 2, workload::win(1, 1, 0));
     REQUIRE(layer.macs() == 16);
-    const auto m = toy_mapping(layer, acc, {{{Dim::OX, 2}, {Dim::OY, 2}}, {}},  // W
-                               {{{Dim::OX, 2}, {Dim::OY, 2}}, {}},               // I
-                               {{{Dim::OX, 2}, {Dim::OY, 2}}, {}});              // O
+    const auto m = every_tile_lowest(layer, acc);
     const auto cost = cost::evaluate(layer, acc, m);
 
     // W (8 bit). OX, OY are irrelevant to W and innermost: one weight per MAC stays at the MAC input
@@ -470,4 +474,69 @@ TEST_CASE("toy: mappings that do not fit the layer or the memories are rejected"
     CHECK_NOTHROW(cost::check_mapping(c, acc, too_big));
     CHECK_THROWS_AS(cost::evaluate(c, acc, too_big), cost::MappingError);
     CHECK_THROWS_WITH(cost::evaluate(c, acc, too_big), Contains("'rf_w'") && Contains("24 bits"));
+}
+
+TEST_CASE("toy: zero gating and run-length coding of a sparse layer", "[cost-toy][sparsity]") {
+    // Layer a of the first toy case (16 MACs, same mapping) on the toy with
+    //   [sparsity] gate_zero_inputs = true, rlc_run_bits = 5, rlc_word_bits = 64
+    // and densities input = output = 0.25.
+    // RLC of 8-bit values: a (5-bit run, 8-bit value) pair is 13 bits; floor(64 / 13) = 4 pairs per
+    // 64-bit word, so 16 bits per pair. Pairs per value at density d: d / (1 - (1 - d)^32) (a run of
+    // 32 zeros needs a pair of its own) = 0.25 / (1 - 0.75^32) = 0.2500251; coded bits per value
+    // 0.2500251 * 16 = 4.0004 of 8: fraction 0.5000502.
+    auto acc = hardware::parse_accelerator(
+        toy_text() + "\n[sparsity]\ngate_zero_inputs = true\nrlc_run_bits = 5\nrlc_word_bits = 64\n", "toy_sparse.toml");
+    auto layer = conv_layer("a", 2, 2, 2, workload::win(1, 1, 0));
+    layer.input_density = layer.output_density = 0.25;
+    CHECK(hardware::rlc_fraction(acc.sparsity, 0.25, 8) == Approx(0.5000502312587121).epsilon(1e-12));
+    const auto m = every_tile_lowest(layer, acc);
+    const auto cost = cost::evaluate(layer, acc, m);
+    // Against the dense derivation (first toy case):
+    //   gating (innermost level, energy only): W rf_w to_low 4 -> 4 * 0.25 = 1; the output's lowest
+    //   level is the SRAM: O from_low 4 -> 1 (no partial-sum read-back here). The input's own reads
+    //   stay (the zero is detected after reading it), every fill stays.
+    //   RLC (DRAM link only): I dram to_low 4 words -> trunc(4 * 0.50005) = 2; O dram from_low (final
+    //   8-bit outputs) 4 -> 2. Weights are not activations: W dram to_low stays 2.
+    //   energy: rf_w 1*0.1 + 4*0.2 = 0.9; dram W 200; sram I 4*2 + 2*3 = 14; dram I 2*100 = 200;
+    //   sram O 1*3 + 2*2 = 7; dram O 2*150 = 300.
+    check_traffic(cost, acc,
+                  {{"rf_w", Operand::W, 1, 4, 0, 0, 0.9},
+                   {"dram", Operand::W, 2, 0, 0, 0, 200},
+                   {"sram", Operand::I, 4, 2, 0, 0, 14},
+                   {"dram", Operand::I, 2, 0, 0, 0, 200},
+                   {"sram", Operand::O, 0, 0, 1, 2, 7},
+                   {"dram", Operand::O, 0, 0, 2, 0, 300}});
+    // MAC: 16 * 0.5 pJ * 0.25 = 2 pJ.
+    CHECK(cost.mac_energy_pj == 2);
+    CHECK(cost.memory_energy_pj == Approx(721.9).epsilon(1e-12));
+    CHECK(cost.dram_bits == (2 + 2 + 2) * 16);
+    // Latency: gating spends the cycles. The coded transfers are shorter: I's DRAM feed is
+    // ceil(64 bits * 0.50005 / 16) = 3 words (floor the same), so on-loading = max(W 1, I max(2, 3))
+    // = 3; off-loading = max(SRAM to_high 2, DRAM from_low 3) = 3. Latency = 4 + 0 + 3 + 3.
+    check_latency(cost, {4, 0, 3, 3});
+
+    // Dense densities on the same accelerator give the dense figures exactly (1239.2 pJ, 12 cycles).
+    layer.input_density = layer.output_density = 1;
+    const auto dense = cost::evaluate(layer, acc, m);
+    CHECK(dense.energy_pj() == Approx(1239.2).epsilon(1e-12));
+    CHECK(dense.latency_cycles() == 12);
+}
+
+TEST_CASE("toy: a DRAM on its own clock takes core cycles in the clock ratio", "[cost-toy]") {
+    // Layer a on the toy whose DRAM runs at 50 MHz against the 100 MHz core: each DRAM port cycle
+    // is 2 core cycles, and its spare bandwidth is 16 bits per 2 core cycles.
+    std::string text = toy_text();
+    const auto at = text.find("name = \"dram\"");
+    REQUIRE(at != std::string::npos);
+    text.insert(text.find('\n', at) + 1, "clock_mhz = 50\n");
+    const auto acc = hardware::parse_accelerator(text, "toy_clock.toml");
+    const auto layer = conv_layer("a", 2, 2, 2, workload::win(1, 1, 0));
+    const auto m = every_tile_lowest(layer, acc);
+    const auto cost = cost::evaluate(layer, acc, m);
+    CHECK(cost.energy_pj() == Approx(1239.2).epsilon(1e-12));  // energy does not depend on the clock
+    // On-loading: W's DRAM feed, 2 words = 4 core cycles, floor ceil(8/16) * 2 = 2, spare
+    // (8 - 0) / 8 * 4 = 4 cycles: down to 2; W = max(rf_w fill 1, 2) = 2. I's feed 4 words = 8
+    // core cycles, floor ceil(64/16) * 2 = 8; I = max(SRAM fill 2, 8) = 8. On-loading 8.
+    // Off-loading: DRAM from_low 4 words = 8 (floor 8); max(SRAM to_high 2, 8) = 8.
+    check_latency(cost, {4, 0, 8, 8});
 }

@@ -465,7 +465,10 @@ TEST_CASE("presets: dataflows are the mapping files' spatial mappings", "[hardwa
 TEST_CASE("presets: every preset loads, round-trips and is listed", "[hardware]") {
     const std::vector<std::string> expected{"ascend_like",    "edge_tpu_like",  "envision_like", "eyeriss_like",
                                             "meta_prototype_like", "tesla_npu_like", "tpu_like"};
-    CHECK(preset_names() == expected);
+    CHECK(suite_preset_names() == expected);
+    auto with_chips = expected;
+    with_chips.push_back("eyeriss_v1");  // configs/chips: run by `elaa validate`, not part of `assess --archs all`
+    CHECK(preset_names() == with_chips);
     for (const auto& name : preset_names()) {
         INFO(name);
         const Accelerator acc = load_preset(name);
@@ -569,7 +572,7 @@ TEST_CASE("toml: errors name the file, line, key and what was expected", "[hardw
          {"unknown loop dimension 'Q'; loop dimensions are B, K, C, OY, OX, FY, FX, G"}},
         {"bad unrolling factor", "D1 = \"K 32\"", "D1 = \"K x\"", {"unrolling factor 'x' must be a positive integer"}},
         {"dataflow string", "default = { D1 = \"K 32\", D2 = \"C 32\" }", "default = \"manual\"",
-         {"'default' must be \"auto\" or an inline table"}},
+         {"'default' must be \"auto\", \"row_stationary\" or an inline table"}},
         {"missing default dataflow", "default = { D1 = \"K 32\", D2 = \"C 32\" }", "pooling = \"auto\"",
          {"[dataflow]", "missing key 'default'"}},
         {"use of an operand not held", "uses = [\"W to_low\"]", "uses = [\"W to_low\", \"I to_low\"]",

@@ -70,7 +70,7 @@ std::vector<std::string> select_networks(const std::string& selection) {
 }
 
 std::vector<std::string> select_accelerators(const std::string& selection) {
-    const auto out = selection == "all" ? hardware::preset_names() : split_list(selection);
+    const auto out = selection == "all" ? hardware::suite_preset_names() : split_list(selection);
     if (out.empty()) throw InputError("--archs: the selection '" + selection + "' names no accelerator");
     return out;
 }

@@ -80,7 +80,7 @@ CommandLine::CommandLine() {
                ->capture_default_str(),
            words_hint(objectives));
     hinted(eval->add_option("--search", ev.search,
-                            "Search space: fast (design-space exploration), loma (ZigZag's) or full (a superset)")
+                            "Search space: fast (design-space exploration), loma (ZigZag's), full (a superset) or deep (finer tiles, slower)")
                ->check(one_of(spaces))
                ->capture_default_str(),
            words_hint(spaces));
@@ -91,6 +91,9 @@ CommandLine::CommandLine() {
     eval->add_option("--batch", ev.batch, "Images per inference")->check(whole_number(1))->capture_default_str();
     hinted(eval->add_option("--mapping", ev.mapping, "Evaluate the mappings of an earlier --json output instead of searching"),
            files_hint(".json"));
+    hinted(eval->add_option("--density", ev.density,
+                            "Per-layer activation densities (TOML: [layer] input = 0.6, output = 0.3); dense if omitted"),
+           files_hint(".toml"));
     eval->add_option("--threads", ev.threads, "Layers searched in parallel")->check(whole_number(1))->capture_default_str();
     hinted(eval->add_option("--json", ev.json, "Write the JSON report to PATH (- for stdout)"), files_hint(".json", {"-"}));
     hinted(eval->add_option("--csv", ev.csv, "Write the per-layer table as CSV to PATH (- for stdout)"), files_hint(".csv", {"-"}));
@@ -110,7 +113,7 @@ CommandLine::CommandLine() {
                ->check(one_of(objectives))
                ->capture_default_str(),
            words_hint(objectives));
-    hinted(assess->add_option("--search", as.search, "Search space: loma (the paper's), full, or fast")
+    hinted(assess->add_option("--search", as.search, "Search space: loma (the paper's), full, deep, or fast")
                ->check(one_of(spaces))
                ->capture_default_str(),
            words_hint(spaces));
@@ -151,6 +154,18 @@ CommandLine::CommandLine() {
            words_hint(formats));
     add_flag(*exporter, "--no-plots", export_args.no_plots, "Skip the plots");
 
+    auto& va = validate_args;
+    va.threads = default_threads();
+    validate = app.add_subcommand("validate",
+                                  "Hold the chip presets against their published measurements (data/validation/*.toml)");
+    hinted(validate->add_option("--data", va.data, "Validation data file (default: the compiled-in Eyeriss v1 file)"),
+           files_hint(".toml"));
+    hinted(validate->add_option("--out", va.out,
+                                "Also write validation.csv, layers.csv, validation.json and plots/ here (replaced only when complete)"),
+           directories_hint());
+    validate->add_option("--threads", va.threads, "Layers searched in parallel")->check(whole_number(1))->capture_default_str();
+    add_flag(*validate, "--no-plots", va.no_plots, "Skip the bar plot (it needs python3-matplotlib)");
+
     const std::vector<std::string> shells{"bash", "zsh"};
     completion = app.add_subcommand("completion", "Print the shell completion script: eval \"$(elaa completion bash)\"");
     hinted(completion->add_option("SHELL", completion_args.shell, "bash or zsh")->required()->check(one_of(shells)),
@@ -158,7 +173,7 @@ CommandLine::CommandLine() {
 }
 
 std::vector<const CLI::App*> CommandLine::subcommands() const {
-    return {nets, net, import, archs, eval, assess, optimise, exporter, completion};
+    return {nets, net, import, archs, eval, assess, optimise, exporter, validate, completion};
 }
 
 const ValueHint& CommandLine::hint(const CLI::Option& option) const {

@@ -43,7 +43,7 @@ struct ImportArgs {
 };
 
 struct EvalArgs {
-    std::string arch, net, objective = "latency", search = "full", kinds, mapping, json, csv;
+    std::string arch, net, objective = "latency", search = "full", kinds, mapping, density, json, csv;
     int batch = 1;
     unsigned threads = 1;
     bool leakage = false;
@@ -67,6 +67,12 @@ struct ExportArgs {
     bool no_plots = false;
 };
 
+struct ValidateArgs {
+    std::string data, out;
+    unsigned threads = 1;
+    bool no_plots = false;
+};
+
 struct CompletionArgs {
     std::string shell;
 };
@@ -86,10 +92,12 @@ class CommandLine {
     AssessArgs assess_args;
     OptimiseArgs optimise_args;
     ExportArgs export_args;
+    ValidateArgs validate_args;
     CompletionArgs completion_args;
 
     CLI::App *nets = nullptr, *net = nullptr, *import = nullptr, *archs = nullptr, *eval = nullptr,
-             *assess = nullptr, *optimise = nullptr, *exporter = nullptr, *completion = nullptr;
+             *assess = nullptr, *optimise = nullptr, *exporter = nullptr, *validate = nullptr,
+             *completion = nullptr;
 
     // The subcommands in the order --help lists them.
     std::vector<const CLI::App*> subcommands() const;

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include <fstream>
+#include <optional>
 
 #include <nlohmann/json.hpp>
 
@@ -28,6 +29,7 @@
 #include "report/plots.hpp"
 #include "util/staged_directory.hpp"
 #include "cli/command_line.hpp"
+#include "assess/validation.hpp"
 #include "cli/completion.hpp"
 #include "cli/usage_errors.hpp"
 #include "cost/evaluate.hpp"
@@ -39,6 +41,7 @@
 #include "report/eval_report.hpp"
 #include "report/network_tables.hpp"
 #include "util/error.hpp"
+#include "workload/density.hpp"
 #include "workload/onnx/import.hpp"
 #include "workload/zoo/zoo.hpp"
 
@@ -200,7 +203,7 @@ int main(int argc, char** argv) {
             if (!elaa::mapping::parse_objective(ev.objective, options.search.objective))
                 throw elaa::InputError(ev.arch + ": [evaluation] objective '" + ev.objective + "' is not one of latency, energy, edp");
             if (!elaa::mapping::parse_search_space(ev.search, options.search.space))
-                throw elaa::InputError(ev.arch + ": [evaluation] search '" + ev.search + "' is not one of fast, loma, full");
+                throw elaa::InputError(ev.arch + ": [evaluation] search '" + ev.search + "' is not one of fast, loma, full, deep");
             options.kinds.clear();
             for (const auto& kind : CLI::detail::split(ev.kinds, ',')) {
                 elaa::cost::KindClass k;
@@ -208,7 +211,8 @@ int main(int argc, char** argv) {
                 options.kinds.push_back(k);
             }
             options.threads = ev.threads;
-            const auto network = elaa::workload::with_batch(load_network(ev.net), ev.batch);
+            auto network = elaa::workload::with_batch(load_network(ev.net), ev.batch);
+            if (!ev.density.empty()) network = elaa::workload::with_densities(std::move(network), ev.density);
             if (!ev.mapping.empty()) options.given_mappings = elaa::mapping::load_mappings(ev.mapping, acc);
             elaa::cost::NetworkCost result;
             try {
@@ -334,6 +338,26 @@ int main(int argc, char** argv) {
             for (const auto& skipped : result.skipped) std::cerr << "elaa: skipped unsupported " << skipped << "\n";
             print_network_header(result.network, args.csv, "");
             print(elaa::report::layer_table(result.network), args.csv);
+        } else if (*command_line.validate) {
+            const auto& args = command_line.validate_args;
+            std::optional<elaa::StagedDirectory> out;
+            if (!args.out.empty()) out.emplace(args.out);  // checks the output location before the run
+            const auto validation = elaa::assess::run_validation(
+                args.data.empty() ? std::string("validation/eyeriss_v1.toml") : args.data, args.threads);
+            elaa::assess::validation_table(validation).write_text(std::cout);
+            std::cout << "\n";
+            elaa::assess::validation_layer_table(validation).write_text(std::cout);
+            if (out) {
+                const auto dir = out->path();
+                write_file(dir / "validation.csv",
+                           [&](std::ostream& o) { elaa::assess::validation_table(validation).write_csv(o); });
+                write_file(dir / "layers.csv",
+                           [&](std::ostream& o) { elaa::assess::validation_layer_table(validation).write_csv(o); });
+                write_file(dir / "validation.json",
+                           [&](std::ostream& o) { o << elaa::assess::validation_json(validation).dump(1) << "\n"; });
+                if (!args.no_plots) elaa::report::render_plots("scripts/plot_validation.py", dir);
+                out->commit();
+            }
         } else if (*command_line.completion) {
             const auto& shell = command_line.completion_args.shell;
             std::cout << (shell == "bash" ? elaa::cli::bash_completion(command_line) : elaa::cli::zsh_completion(command_line));

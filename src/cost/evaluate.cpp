@@ -51,6 +51,7 @@ struct Flow {
     double period_count = 0;  // periods in the layer
     double bw_average = 0;    // bits/cycle needed on average
     double window = 0;        // cycles available per period if the receiver is not double-buffered
+    double scale = 1;         // fraction of the amount that moves (zero gating, run-length coding)
 };
 
 // The per-mapping analysis of one operand under one (fractional or integer) spatial mapping.
@@ -95,6 +96,7 @@ struct PortContext {
     const hardware::Port* port;
     std::vector<PortUse> uses;  // restricted to the layer's operands
     bool shared_by_inputs;      // serves both W and I (ZigZag's two-input-operand port sharing)
+    double cycle_ratio;         // core cycles per cycle of the port's clock (1: the core clock)
 };
 
 }  // namespace
@@ -118,6 +120,7 @@ struct Evaluator::Context {
     void temporal_side(const OperandContext& oc, const std::vector<std::vector<Loop>>& temporal, TemporalSide& out) const;
     void analyse(const OperandContext& oc, const SpatialSide& spatial, const TemporalSide& temporal,
                  OperandAnalysis& out) const;
+    void apply_sparsity(const OperandContext& oc, bool energy, OperandAnalysis& out) const;
     int operand_precision(Operand op) const {
         switch (op) {
             case Operand::W: return layer->precision.w_bits;
@@ -143,8 +146,10 @@ std::vector<Operand> operand_order(const Layer& layer) {
 
 double word_accesses(const Flow& flow, const hardware::Port& port, double instances) {
     if (flow.amount == 0 || flow.precision == 0) return 0;
+    // A scaled flow moves that fraction of its transfers (a gated access is skipped whole; coded
+    // data takes that fraction of the words).
     return std::trunc(std::ceil(flow.amount * flow.precision / port.bw_min_bits) *
-                      (port.bw_min_bits / port.bw_max_bits) * flow.period_count * instances);
+                      (port.bw_min_bits / port.bw_max_bits) * flow.period_count * instances * flow.scale);
 }
 
 // Reduces loading times `cycles` toward their floors by at most `budget` cycles in total, levelling
@@ -446,6 +451,31 @@ void Evaluator::Context::analyse(const OperandContext& oc, const SpatialSide& sp
     }
 }
 
+// What the accelerator's sparsity features change in the flows of a layer with zero activations.
+// Run-length coding shrinks activations on the DRAM link: the input read from DRAM and the final
+// output written to it (partial sums travel raw). Zero gating (energy only: `energy` is the
+// fractional analysis; the cycle is spent either way) skips, for each zero input, the innermost
+// accesses that would serve its MACs: the weight read and the partial-sum read and write.
+void Evaluator::Context::apply_sparsity(const OperandContext& oc, bool energy, OperandAnalysis& out) const {
+    const auto& sparsity = acc->sparsity;
+    if (!sparsity.any() || out.flows.empty()) return;
+    const std::size_t top = out.flows.size() - 1;
+    if (acc->memories[oc.memories[top]].is_dram) {
+        if (oc.op == Operand::I)
+            out.flows[top][kTl].scale = hardware::rlc_fraction(sparsity, layer->input_density, layer->precision.i_bits);
+        if (oc.op == Operand::O && out.flows[top][kFl].precision == layer->precision.o_bits)
+            out.flows[top][kFl].scale = hardware::rlc_fraction(sparsity, layer->output_density, layer->precision.o_bits);
+    }
+    if (energy && sparsity.gate_zero_inputs && workload::counts_macs(layer->kind)) {
+        const double density = std::clamp(layer->input_density, 0.0, 1.0);
+        if (oc.op == Operand::W) out.flows[0][kTl].scale *= density;
+        if (oc.op == Operand::O) {
+            out.flows[0][kTl].scale *= density;
+            out.flows[0][kFl].scale *= density;
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 
 Evaluator::Evaluator(const Layer& layer, const Accelerator& acc, const mapping::SpatialMapping& spatial) {
@@ -482,7 +512,8 @@ Evaluator::Evaluator(const Layer& layer, const Accelerator& acc, const mapping::
     }
     for (std::size_t mem = 0; mem < acc.memories.size(); ++mem)
         for (const auto& port : acc.memories[mem].ports) {
-            PortContext pc{&port, {}, false};
+            const double port_mhz = acc.memories[mem].clock_mhz;
+            PortContext pc{&port, {}, false, port_mhz > 0 ? acc.frequency_mhz / port_mhz : 1.0};
             bool serves_w = false, serves_i = false;
             for (const auto& use : port.uses) {
                 serves_w = serves_w || use.operand == Operand::W;
@@ -498,6 +529,8 @@ Evaluator::Evaluator(const Layer& layer, const Accelerator& acc, const mapping::
             ctx->ports.push_back(std::move(pc));
         }
     ctx->mac_energy = acc.array.mac_energy_pj * static_cast<double>(layer.iterations());
+    if (acc.sparsity.gate_zero_inputs && workload::counts_macs(layer.kind))
+        ctx->mac_energy *= std::clamp(layer.input_density, 0.0, 1.0);  // a zero input's MACs are gated
     context_ = std::move(ctx);
 }
 
@@ -524,6 +557,8 @@ LayerCost Evaluator::operator()(const mapping::TemporalMapping& temporal) const 
         ctx.temporal_side(oc, levels, ts);
         ctx.analyse(oc, oc.frac, ts, frac[k]);
         ctx.analyse(oc, oc.whole, ts, whole[k]);
+        ctx.apply_sparsity(oc, true, frac[k]);
+        ctx.apply_sparsity(oc, false, whole[k]);
         if (frac[k].total_cycles != frac[0].total_cycles)
             throw MappingError("mapping's temporal loops give different cycle counts per operand");
     }
@@ -601,8 +636,9 @@ LayerCost Evaluator::operator()(const mapping::TemporalMapping& temporal) const 
     }
 
     // ---- Stalls: per physical port, periodic transfers against their allowed windows ----------
-    auto real_cycles = [&](const Flow& f, const hardware::Port& port) {
-        return std::ceil(f.amount * f.precision / port.bw_max_bits);
+    // In core cycles: a port on its own clock takes cycle_ratio core cycles per cycle of its own.
+    auto real_cycles = [&](const Flow& f, const PortContext& pc) {
+        return std::ceil(f.amount * f.scale * f.precision / pc.port->bw_max_bits) * pc.cycle_ratio;
     };
     double stall = 0;
     for (const auto& pc : ctx.ports) {
@@ -615,7 +651,7 @@ LayerCost Evaluator::operator()(const mapping::TemporalMapping& temporal) const 
             const bool receiver_double = (use.dir == kTl || use.dir == kFl) ? double_buffered[use.operand][use.level]
                                                                            : double_buffered[use.operand][use.level + 1];
             const double allowed = receiver_double ? f.period : f.window;
-            const double ss = (real_cycles(f, *pc.port) - allowed) * (f.period_count - 1);
+            const double ss = (real_cycles(f, pc) - allowed) * (f.period_count - 1);
             (ss > 0 ? positive : negative) += ss;
             busy += allowed * (f.period_count - 1);
             single = ss;
@@ -649,15 +685,15 @@ LayerCost Evaluator::operator()(const mapping::TemporalMapping& temporal) const 
             if (f.period_count == 0) continue;
             if (f.period_count == 1 && once.size() < once.capacity()) {
                 once.push_back(use);
-                needed.push_back(real_cycles(f, *pc.port));
-                floors.push_back(std::ceil(whole[use.operand].data_bits[1] / pc.port->bw_max_bits));
+                needed.push_back(real_cycles(f, pc));
+                floors.push_back(std::ceil(whole[use.operand].data_bits[1] * f.scale / pc.port->bw_max_bits) * pc.cycle_ratio);
             } else {
-                periodic_bw += f.bw_average;
-                loading[use.operand][use.level][use.dir] = {real_cycles(f, *pc.port), pc.shared_by_inputs, true};
+                periodic_bw += f.bw_average * f.scale;
+                loading[use.operand][use.level][use.dir] = {real_cycles(f, pc), pc.shared_by_inputs, true};
             }
         }
-        const double surplus =
-            std::max(0.0, (pc.port->bw_max_bits - periodic_bw) / pc.port->bw_max_bits * compute_cycles);
+        const double capacity = pc.port->bw_max_bits / pc.cycle_ratio;  // bits per core cycle
+        const double surplus = std::max(0.0, (capacity - periodic_bw) / capacity * compute_cycles);
         reduce_balanced(needed, floors, surplus);
         for (std::size_t i = 0; i < once.size(); ++i)
             loading[once[i].operand][once[i].level][once[i].dir] = {needed[i], pc.shared_by_inputs, true};

@@ -122,7 +122,13 @@ std::string search_key(const workload::Layer& l, const std::string& accelerator_
                   l.precision.w_bits, l.precision.i_bits, l.precision.o_bits, l.precision.psum_bits,
                   std::string(mapping::to_string(options.objective)).c_str(),
                   std::string(mapping::to_string(options.space)).c_str(), options.max_orderings);
-    return buf + accelerator_fingerprint;
+    std::string key = buf;
+    // Densities enter the key only when set, so that dense keys (and the cache) stay as they were.
+    if (l.input_density != 1 || l.output_density != 1) {
+        std::snprintf(buf, sizeof buf, "den%.17g,%.17g|", l.input_density, l.output_density);
+        key += buf;
+    }
+    return key + accelerator_fingerprint;
 }
 
 NetworkCost evaluate_network(const workload::Network& net, const hardware::Accelerator& acc,

@@ -1,6 +1,7 @@
 #include "hardware/accelerator.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 namespace elaa::hardware {
@@ -141,6 +142,17 @@ std::string fingerprint(const Accelerator& acc) {
     for (int s : acc.array.dim_sizes) num(s);
     num(acc.array.mac_energy_pj);
     num(acc.array.precision_bits);
+    // Appended only when set, so that the fingerprints of designs without them do not change.
+    if (acc.array.accumulator_bits > 0) {
+        out += "acc:";
+        num(acc.array.accumulator_bits);
+    }
+    if (acc.sparsity.any()) {
+        out += "sparsity:";
+        num(acc.sparsity.gate_zero_inputs ? 1 : 0);
+        num(acc.sparsity.rlc_run_bits);
+        num(acc.sparsity.rlc_word_bits);
+    }
     // The clock is left out: it scales seconds, not cycles or energy, so designs that differ only in
     // clock share their mapping searches.
     for (const auto& m : acc.memories) {
@@ -152,6 +164,11 @@ std::string fingerprint(const Accelerator& acc) {
         num(m.w_energy_pj);
         out += m.is_dram ? "dram;" : "chip;";
         for (auto d : m.served_dims) num(static_cast<double>(d));
+        // A memory on its own clock changes cycle counts by its ratio to the core clock.
+        if (m.clock_mhz > 0) {
+            out += "clock:";
+            num(m.clock_mhz / acc.frequency_mhz);
+        }
         for (const auto& p : m.ports) {
             out += "port:";
             out += to_string(p.type);
@@ -167,6 +184,7 @@ std::string fingerprint(const Accelerator& acc) {
     for (std::size_t c = 0; c < acc.dataflows.size(); ++c) {
         out += "|df";
         out += acc.dataflow_given[c] ? '1' : '0';
+        if (acc.dataflows[c].row_stationary) out += "rs";
         for (const auto& u : acc.dataflows[c].per_dim) {
             out += '[';
             for (const auto& [dim, f] : u.loops) {
@@ -177,6 +195,21 @@ std::string fingerprint(const Accelerator& acc) {
         }
     }
     return out;
+}
+
+double rlc_fraction(const Sparsity& sparsity, double density, int value_bits) {
+    if (sparsity.rlc_run_bits <= 0 || value_bits <= 0) return 1.0;
+    const int pairs_per_word = sparsity.rlc_word_bits / (sparsity.rlc_run_bits + value_bits);
+    if (pairs_per_word < 1) return 1.0;
+    // Each non-zero value takes one pair. A run longer than the longest codable run (2^run_bits - 1
+    // zeros) needs a pair holding a zero value for every 2^run_bits zeros: with zeros independent at
+    // probability z, d / (1 - z^(2^run_bits)) pairs per value in all.
+    const double d = std::clamp(density, 0.0, 1.0);
+    const double span = std::ldexp(1.0, sparsity.rlc_run_bits);
+    const double z = 1.0 - d;
+    const double pairs = d <= 0 ? 1.0 / span : d / (1.0 - std::pow(z, span));
+    const double coded_bits = pairs * sparsity.rlc_word_bits / pairs_per_word;
+    return std::min(1.0, coded_bits / value_bits);
 }
 
 }  // namespace elaa::hardware

@@ -72,6 +72,12 @@ struct Memory {
     std::vector<Port> ports;
     std::vector<std::size_t> served_dims;  // array dimensions (indices) one instance serves
     MemoryType type = MemoryType::Sram;    // kept consistent with is_dram by the loader
+    // Banks an instance is built from (derived figures: each access reads one bank of
+    // size_bits / banks; area and leakage count every bank).
+    int banks = 1;
+    // The clock of this memory's ports when it is not the core's (a DRAM link on its own clock
+    // domain); 0 = the core clock. Bandwidths are bits per cycle of this clock.
+    double clock_mhz = 0;
     MemoryDerived derived{};
 
     bool operator==(const Memory&) const = default;
@@ -89,7 +95,10 @@ struct Unrolling {
 
 // The spatial dataflow: one unrolling per array dimension, per operator class.
 struct Dataflow {
-    std::vector<Unrolling> per_dim;  // indexed like ArrayDims; empty = search ("auto")
+    std::vector<Unrolling> per_dim;  // indexed like ArrayDims; empty = searched per layer
+    // When searched: the candidates are row-stationary (Eyeriss: filter rows down a PE column,
+    // output rows along a PE row, PE sets replicated over channels and filters) instead of "auto".
+    bool row_stationary = false;
     bool automatic() const { return per_dim.empty(); }
     bool operator==(const Dataflow&) const = default;
 };
@@ -105,6 +114,8 @@ struct OperationalArray {
     double mac_energy_pj = 0;
     double mac_area_um2 = 0;
     int precision_bits = 8;
+    // Partial-sum width; 0 = twice precision_bits for integers, precision_bits for floating point.
+    int accumulator_bits = 0;
     bool floating = false;  // floating-point MACs ([array] arithmetic = "float"); integer otherwise
     bool mac_energy_derived = false;  // from data/technology/mac.csv (key omitted in the TOML)
     bool mac_area_derived = false;
@@ -122,6 +133,25 @@ struct EvaluationDefaults {
     bool operator==(const EvaluationDefaults&) const = default;
 };
 
+// What the datapath does with zero-valued input activations (the layers' densities say how many
+// there are). Eyeriss v1 (JSSC 2017 §IV-B, §V-C) does both.
+struct Sparsity {
+    // A zero input activation skips its MACs and the accesses that serve them at the innermost
+    // level: the weight read, the partial-sum read and write. Energy only: the cycle is spent.
+    bool gate_zero_inputs = false;
+    // > 0: activations cross the DRAM link run-length coded as (run, value) pairs, a run of at most
+    // 2^run_bits - 1 zeros before each value, packed whole into words of rlc_word_bits. 0: raw.
+    int rlc_run_bits = 0;
+    int rlc_word_bits = 64;
+    bool operator==(const Sparsity&) const = default;
+    bool any() const { return gate_zero_inputs || rlc_run_bits > 0; }
+};
+
+// Fraction of the raw size an activation tensor of `density` (non-zero fraction, zeros independent)
+// takes when run-length coded under `sparsity` at `value_bits` per value; 1 when not coded, and
+// never above 1 (a tensor RLC would enlarge, like a dense input image, is stored raw).
+double rlc_fraction(const Sparsity& sparsity, double density, int value_bits);
+
 struct Accelerator {
     std::string name;
     std::string description;
@@ -129,6 +159,7 @@ struct Accelerator {
     int technology_nm = 28;
     std::vector<std::string> assumptions;  // stated in the preset and echoed in outputs
     EvaluationDefaults evaluation;         // [evaluation] table
+    Sparsity sparsity;                     // [sparsity] table; none by default
 
     OperationalArray array;
     std::vector<Memory> memories;  // bottom-up: a memory's operands are served by the ones above it
@@ -151,11 +182,13 @@ struct Accelerator {
     double on_chip_bits() const;
     long peak_macs_per_cycle() const { return array.total_units(); }
     // Operand precisions of a layer run on this datapath: weights, inputs and outputs at
-    // precision_bits; partial sums at twice that for integers (ZigZag's convention) and at the operand
-    // width for floating point (the accumulator widths of data/technology/mac.csv).
+    // precision_bits; partial sums at accumulator_bits when given, else at twice that for integers
+    // (ZigZag's convention) and at the operand width for floating point (the accumulator widths of
+    // data/technology/mac.csv).
     workload::Precision layer_precision() const {
         const int bits = array.precision_bits;
-        return {bits, bits, bits, array.floating ? bits : 2 * bits};
+        const int psum = array.accumulator_bits > 0 ? array.accumulator_bits : array.floating ? bits : 2 * bits;
+        return {bits, bits, bits, psum};
     }
 };
 

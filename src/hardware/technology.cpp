@@ -344,7 +344,14 @@ MemoryCost memory_cost(MemoryType type, double capacity_bytes, double width_bits
 }
 
 MemoryCost memory_cost(const Memory& memory, double node_nm) {
-    return memory_cost(memory.type, memory.size_bits / 8, widest_port_bits(memory), node_nm, port_counts(memory));
+    if (memory.banks <= 1)
+        return memory_cost(memory.type, memory.size_bits / 8, widest_port_bits(memory), node_nm, port_counts(memory));
+    // An access reads one bank; every bank takes area and leaks.
+    MemoryCost cost = memory_cost(memory.type, memory.size_bits / 8 / memory.banks, widest_port_bits(memory), node_nm,
+                                  port_counts(memory));
+    cost.area_mm2 *= memory.banks;
+    cost.leakage_mw *= memory.banks;
+    return cost;
 }
 
 DramCost dram_cost() { return tables().dram; }

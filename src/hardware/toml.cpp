@@ -46,7 +46,9 @@ OperationalArray parse_array(const toml::table& root, const Place& top) {
     if (!node.is_table()) top.fail(node, "'array' must be a table, got " + type_name(node));
     const toml::table& table = *node.as_table();
     const Place place = top.inner("[array]");
-    check_keys(table, {"dimensions", "sizes", "precision_bits", "arithmetic", "mac_energy_pj", "mac_area_um2"}, place);
+    check_keys(table,
+               {"dimensions", "sizes", "precision_bits", "accumulator_bits", "arithmetic", "mac_energy_pj", "mac_area_um2"},
+               place);
 
     OperationalArray array;
     if (const toml::node* arithmetic = table.get("arithmetic")) {
@@ -77,6 +79,13 @@ OperationalArray parse_array(const toml::table& root, const Place& top) {
         const auto value = as_integer(*bits, "precision_bits", place);
         if (value < 1 || value > 64) place.fail(*bits, fmt::format("'precision_bits' must be 1..64, got {}", value));
         array.precision_bits = static_cast<int>(value);
+    }
+    if (const toml::node* bits = table.get("accumulator_bits")) {
+        const auto value = as_integer(*bits, "accumulator_bits", place);
+        if (value < array.precision_bits || value > 128)
+            place.fail(*bits, fmt::format("'accumulator_bits' must be {}..128 (at least precision_bits), got {}",
+                                          array.precision_bits, value));
+        array.accumulator_bits = static_cast<int>(value);
     }
     if (const toml::node* energy = table.get("mac_energy_pj"))
         array.mac_energy_pj = non_negative(*energy, "mac_energy_pj", place);
@@ -137,14 +146,24 @@ Dataflow parse_dataflow_entry(const toml::node& node, std::string_view key, cons
                               const Place& dataflow_place) {
     const Place place = dataflow_place.inner(fmt::format("[dataflow] {}", key));
     if (node.is_string()) {
-        if (*node.value<std::string_view>() != "auto")
-            place.fail(node, fmt::format("'{}' must be \"auto\" or an inline table such as {{ {} = \"K 32\" }}, got "
-                                         "\"{}\"",
-                                         key, array.dim_names.front(), *node.value<std::string_view>()));
+        const auto text = *node.value<std::string_view>();
+        if (text == "row_stationary") {
+            if (array.dim_sizes.size() != 2)
+                place.fail(node, fmt::format("'{}' = \"row_stationary\" needs a 2-D array (PE rows, PE columns), the "
+                                             "array has {} dimensions",
+                                             key, array.dim_sizes.size()));
+            Dataflow dataflow;
+            dataflow.row_stationary = true;
+            return dataflow;
+        }
+        if (text != "auto")
+            place.fail(node, fmt::format("'{}' must be \"auto\", \"row_stationary\" or an inline table such as {{ {} = "
+                                         "\"K 32\" }}, got \"{}\"",
+                                         key, array.dim_names.front(), text));
         return Dataflow{};
     }
     if (!node.is_table())
-        place.fail(node, fmt::format("'{}' must be \"auto\" or an inline table mapping array dimensions to "
+        place.fail(node, fmt::format("'{}' must be \"auto\", \"row_stationary\" or an inline table mapping array dimensions to "
                                      "unrollings, got {}",
                                      key, type_name(node)));
     Dataflow dataflow;
@@ -166,7 +185,7 @@ void parse_dataflows(const toml::table& root, Accelerator& acc, const Place& top
     const toml::table& table = *node.as_table();
     const Place place = top.inner("[dataflow]");
     check_keys(table, {"default", "depthwise", "pooling", "elementwise"}, place);
-    required(table, "default", "\"auto\" or an inline table such as { D1 = \"K 32\", D2 = \"C 32\" }", place);
+    required(table, "default", "\"auto\", \"row_stationary\" or an inline table such as { D1 = \"K 32\", D2 = \"C 32\" }", place);
     for (auto cls : {OpClass::Default, OpClass::Depthwise, OpClass::Pooling, OpClass::Elementwise}) {
         const auto index = static_cast<std::size_t>(cls);
         if (const toml::node* entry = table.get(to_string(cls))) {
@@ -280,7 +299,7 @@ Memory parse_memory(const toml::node& node, const OperationalArray& array, const
     const Place place = top.inner(fmt::format("memory '{}'", memory.name));
     check_keys(table,
                {"name", "type", "size_bits", "operands", "r_energy_pj", "w_energy_pj", "area_mm2", "access_time_ns",
-                "leakage_mw", "served_dimensions", "ports"},
+                "leakage_mw", "banks", "clock_mhz", "served_dimensions", "ports"},
                place);
 
     memory.type = parse_memory_type(required(table, "type", "\"sram\", \"regfile\" or \"dram\"", place), place);
@@ -288,6 +307,14 @@ Memory parse_memory(const toml::node& node, const OperationalArray& array, const
     memory.size_bits = positive(required(table, "size_bits", "capacity in bits", place), "size_bits", "bits", place);
     memory.operands =
         parse_operands(required(table, "operands", "array of operands such as [\"W\"] or [\"I\", \"O\"]", place), place);
+
+    if (const toml::node* banks = table.get("banks")) {
+        const auto value = as_integer(*banks, "banks", place);
+        if (value < 1 || value > 4096) place.fail(*banks, fmt::format("'banks' must be 1..4096, got {}", value));
+        memory.banks = static_cast<int>(value);
+    }
+    if (const toml::node* clock = table.get("clock_mhz"))
+        memory.clock_mhz = positive(*clock, "clock_mhz", "MHz of this memory's ports", place);
 
     MemoryDerived& derived = memory.derived;
     optional_figure(table, "r_energy_pj", memory.r_energy_pj, derived.r_energy, place);
@@ -381,11 +408,33 @@ void parse_memories(const toml::table& root, Accelerator& acc, const Place& top)
     check_hierarchies(acc, nodes, top);
 }
 
+// ------------------------------------------------------------------------------------------ sparsity
+
+Sparsity parse_sparsity(const toml::node& node, const Place& top) {
+    const Place place = top.inner("[sparsity]");
+    if (!node.is_table()) place.fail(node, "[sparsity] must be a table");
+    const auto& t = *node.as_table();
+    check_keys(t, {"gate_zero_inputs", "rlc_run_bits", "rlc_word_bits"}, place);
+    Sparsity sparsity;
+    if (const auto* n = t.get("gate_zero_inputs")) sparsity.gate_zero_inputs = as_bool(*n, "gate_zero_inputs", place);
+    if (const auto* n = t.get("rlc_run_bits")) {
+        const auto value = as_integer(*n, "rlc_run_bits", place);
+        if (value < 0 || value > 16) place.fail(*n, fmt::format("'rlc_run_bits' must be 0..16 (0 = no coding), got {}", value));
+        sparsity.rlc_run_bits = static_cast<int>(value);
+    }
+    if (const auto* n = t.get("rlc_word_bits")) {
+        const auto value = as_integer(*n, "rlc_word_bits", place);
+        if (value < 1 || value > 4096) place.fail(*n, fmt::format("'rlc_word_bits' must be 1..4096, got {}", value));
+        sparsity.rlc_word_bits = static_cast<int>(value);
+    }
+    return sparsity;
+}
+
 Accelerator from_table(const toml::table& root, const std::string& source) {
     const Place top{source, "top level"};
     check_keys(root,
                {"name", "description", "frequency_mhz", "technology_nm", "assumptions", "array", "dataflow",
-                "memories", "evaluation"},
+                "memories", "evaluation", "sparsity"},
                top);
     Accelerator acc;
     acc.name = as_string(required(root, "name", "accelerator name", top), "name", top);
@@ -408,7 +457,7 @@ Accelerator from_table(const toml::table& root, const std::string& source) {
         if (const auto* n = t.get("search")) {
             acc.evaluation.search = as_string(*n, "search", place);
             if (acc.evaluation.search != "fast" && acc.evaluation.search != "loma" && acc.evaluation.search != "full")
-                place.fail(*n, "'search' must be fast, loma or full, got '" + acc.evaluation.search + "'");
+                place.fail(*n, "'search' must be fast, loma, full or deep, got '" + acc.evaluation.search + "'");
         }
         if (const auto* n = t.get("mapping_objective")) {
             acc.evaluation.objective = as_string(*n, "mapping_objective", place);
@@ -417,6 +466,7 @@ Accelerator from_table(const toml::table& root, const std::string& source) {
                 place.fail(*n, "'mapping_objective' must be latency, energy or edp, got '" + o + "'");
         }
     }
+    if (const toml::node* sparsity = root.get("sparsity")) acc.sparsity = parse_sparsity(*sparsity, top);
     acc.array = parse_array(root, top);
     parse_dataflows(root, acc, top);
     parse_memories(root, acc, top);
@@ -468,7 +518,7 @@ std::string unrolling_text(const Unrolling& unrolling) {
 }
 
 std::string dataflow_text(const Dataflow& dataflow, const OperationalArray& array) {
-    if (dataflow.automatic()) return "\"auto\"";
+    if (dataflow.automatic()) return dataflow.row_stationary ? "\"row_stationary\"" : "\"auto\"";
     std::vector<std::string> entries;
     for (std::size_t d = 0; d < dataflow.per_dim.size() && d < array.dim_names.size(); ++d)
         if (!dataflow.per_dim[d].loops.empty())
@@ -503,6 +553,8 @@ void write_memory(std::ostringstream& out, const Memory& memory, const Operation
     if (!d.area) out << "area_mm2 = " << number(memory.area_mm2) << "\n";
     if (!d.access_time) out << "access_time_ns = " << number(memory.access_time_ns) << "\n";
     if (!d.leakage) out << "leakage_mw = " << number(memory.leakage_mw) << "\n";
+    if (memory.banks != 1) out << "banks = " << memory.banks << "\n";
+    if (memory.clock_mhz > 0) out << "clock_mhz = " << number(memory.clock_mhz) << "\n";
     std::vector<std::string> served;
     for (auto index : memory.served_dims) served.push_back(array.dim_names.at(index));
     out << "served_dimensions = " << string_list(served) << "\n";
@@ -544,6 +596,13 @@ std::string to_toml(const Accelerator& acc) {
             out << "mapping_objective = " << toml_string(acc.evaluation.objective) << "\n";
     }
 
+    if (acc.sparsity.any()) {
+        out << "\n[sparsity]\n";
+        out << "gate_zero_inputs = " << (acc.sparsity.gate_zero_inputs ? "true" : "false") << "\n";
+        out << "rlc_run_bits = " << acc.sparsity.rlc_run_bits << "\n";
+        out << "rlc_word_bits = " << acc.sparsity.rlc_word_bits << "\n";
+    }
+
     const OperationalArray& array = acc.array;
     out << "\n[array]\n";
     out << "dimensions = " << string_list(array.dim_names) << "\n";
@@ -551,6 +610,7 @@ std::string to_toml(const Accelerator& acc) {
     for (int size : array.dim_sizes) sizes.push_back(std::to_string(size));
     out << "sizes = [" << join(sizes) << "]\n";
     out << "precision_bits = " << array.precision_bits << "\n";
+    if (array.accumulator_bits > 0) out << "accumulator_bits = " << array.accumulator_bits << "\n";
     if (array.floating) out << "arithmetic = \"float\"\n";
     if (!array.mac_energy_derived) out << "mac_energy_pj = " << number(array.mac_energy_pj) << "\n";
     if (!array.mac_area_derived) out << "mac_area_um2 = " << number(array.mac_area_um2) << "\n";

@@ -26,6 +26,7 @@ std::string_view to_string(SearchSpace space) {
         case SearchSpace::Fast: return "fast";
         case SearchSpace::Loma: return "loma";
         case SearchSpace::Full: return "full";
+        case SearchSpace::Deep: return "deep";
     }
     return "?";
 }
@@ -68,6 +69,7 @@ using workload::Layer;
 constexpr std::size_t kFastFactorLimit = 4;  // at most 24 orders
 constexpr std::size_t kLomaFactorLimit = 6;  // ZigZag's default lpf_limit
 constexpr std::size_t kFullFactorLimit = 7;  // up to 7! = 5040 orders: ~10 ms per layer
+constexpr std::size_t kDeepFactorLimit = 9;  // up to 9! orders, fewer with repeated factors
 
 // Loop dims in the order ZigZag lists a layer's dimensions; it decides which dimension's factors
 // are merged first when two have equally many.
@@ -382,7 +384,7 @@ SearchResult search_temporal(const workload::Layer& layer, const hardware::Accel
     const auto loma_lpfs = loop_prime_factors(
         layer, spatial, options.space == SearchSpace::Fast ? kFastFactorLimit : kLomaFactorLimit);
     explore(layer, acc, spatial, loma_lpfs, options.objective, result, found, overflow);
-    if (options.space == SearchSpace::Full) {
+    if (options.space == SearchSpace::Full || options.space == SearchSpace::Deep) {
         // The full space adds every order of finer factors (limit 7), which gives the allocator tile
         // sizes loma cannot express. It evaluates every loma mapping first, so it is never worse.
         const auto fine = loop_prime_factors(layer, spatial, kFullFactorLimit);
@@ -390,6 +392,16 @@ SearchResult search_temporal(const workload::Layer& layer, const hardware::Accel
             result.fell_back_to_loma = true;
         else if (fine.size() > loma_lpfs.size())
             explore(layer, acc, spatial, fine, options.objective, result, found, overflow);
+    }
+    if (options.space == SearchSpace::Deep && !result.fell_back_to_loma) {
+        // The finest factoring whose orders fit the budget, if finer than full's.
+        const auto fine_size = loop_prime_factors(layer, spatial, kFullFactorLimit).size();
+        for (std::size_t limit = kDeepFactorLimit; limit > kFullFactorLimit; --limit) {
+            const auto finer = loop_prime_factors(layer, spatial, limit);
+            if (finer.size() <= fine_size || distinct_orderings(finer) > options.max_orderings) continue;
+            explore(layer, acc, spatial, finer, options.objective, result, found, overflow);
+            break;
+        }
     }
     if (!found) {
         std::string why = "no loop order gives tiles that fit every memory";
@@ -458,14 +470,78 @@ std::vector<hardware::Dataflow> auto_dataflows(const workload::Layer& layer, con
     return out;
 }
 
+}  // namespace
+
+// Candidate unrollings for a "row_stationary" dataflow (Eyeriss v1, JSSC 2017 §III-B/C): a PE set
+// holds R filter rows down the PE rows (D1) and e output rows along the PE columns (D2). A set
+// taller than it is wide folds: s strips of the output rows stack down D1 (CONV2 of AlexNet: 5 x 27
+// as 10 x 14). Sets then replicate over what the array has left: down D1 over input channels C,
+// filters K and groups G in any combination (r and t of the paper), along D2 over filters K, each
+// set then taking a shorter segment of output rows. Candidates are ranked by the MACs they keep
+// busy (then by fewer replicated sets), and the best `count` are searched in full.
+std::vector<hardware::Dataflow> row_stationary_dataflows(const workload::Layer& layer,
+                                                         const hardware::Accelerator& acc, std::size_t count) {
+    const int rows = acc.array.dim_sizes.at(0), cols = acc.array.dim_sizes.at(1);
+    auto bound = [&](Dim d) { return static_cast<int>(std::min<std::int64_t>(layer.bound(d), 1 << 20)); };
+    const int R = std::min(bound(Dim::FY), rows), E = bound(Dim::OY);
+    struct Scored {
+        double busy;
+        int sets;
+        hardware::Dataflow dataflow;
+    };
+    std::vector<Scored> scored;
+    const double units = static_cast<double>(acc.array.total_units());
+    for (int strips = 1; strips * R <= rows && strips <= E; ++strips) {
+        // Sets side by side along D2 (t2 over filters) take a shorter segment of output rows each
+        // (CONV1 of AlexNet: two 11 x 7 sets instead of one 11 x 14).
+        for (int t2 = 1; t2 <= cols && t2 <= bound(Dim::K); ++t2) {
+            const int e = std::min(cols / t2, (E + strips - 1) / strips);
+            // Down D1: sets over input channels (r), filters (t) and groups, in any combination.
+            const int room = rows / (R * strips);
+            for (int vc = 1; vc <= room && vc <= bound(Dim::C); ++vc)
+                for (int vk = 1; vc * vk <= room && vk * t2 <= bound(Dim::K); ++vk)
+                    for (int vg = 1; vc * vk * vg <= room && vg <= bound(Dim::G); ++vg) {
+                        hardware::Unrolling d1{{{Dim::FY, R}}}, d2{{{Dim::OY, e}}};
+                        if (strips > 1) d1.loops.emplace_back(Dim::OY, strips);
+                        if (vc > 1) d1.loops.emplace_back(Dim::C, vc);
+                        if (vk > 1) d1.loops.emplace_back(Dim::K, vk);
+                        if (vg > 1) d1.loops.emplace_back(Dim::G, vg);
+                        if (t2 > 1) d2.loops.emplace_back(Dim::K, t2);
+                        std::array<double, 8> unrolled{};
+                        unrolled.fill(1.0);
+                        for (const auto* u : {&d1, &d2})
+                            for (const auto& [dim, f] : u->loops) unrolled[static_cast<std::size_t>(dim)] *= f;
+                        double busy = 1;
+                        for (Dim dim : workload::kAllDims) {
+                            const double b = static_cast<double>(layer.bound(dim));
+                            busy *= b / std::ceil(b / unrolled[static_cast<std::size_t>(dim)]);
+                        }
+                        hardware::Dataflow df;
+                        df.per_dim = {d1, d2};
+                        scored.push_back({busy / units, vc * vk * vg * t2, std::move(df)});
+                    }
+        }
+    }
+    std::stable_sort(scored.begin(), scored.end(), [](const Scored& a, const Scored& b) {
+        return a.busy != b.busy ? a.busy > b.busy : a.sets < b.sets;
+    });
+    std::vector<hardware::Dataflow> out;
+    for (std::size_t i = 0; i < scored.size() && out.size() < count; ++i) out.push_back(scored[i].dataflow);
+    return out;
+}
+
+namespace {
+
 SearchResult search_on(const workload::Layer& layer, const hardware::Accelerator& acc, const SearchOptions& options) {
     const auto& dataflow = acc.dataflow_for(layer.kind);
     if (!dataflow.automatic()) return search_temporal(layer, acc, resolve_spatial(layer, acc, dataflow), options);
 
-    // "auto": search the best few unrollings, each with a full temporal search.
+    // Searched: the best few candidate unrollings, each with a full temporal search.
     std::optional<SearchResult> best;
     std::optional<cost::MappingError> last_error;
-    for (const auto& candidate : auto_dataflows(layer, acc, 3)) {
+    const auto candidates =
+        dataflow.row_stationary ? row_stationary_dataflows(layer, acc, 4) : auto_dataflows(layer, acc, 3);
+    for (const auto& candidate : candidates) {
         try {
             auto result = search_temporal(layer, acc, resolve_spatial(layer, acc, candidate), options);
             if (!best || better(result.cost, best->cost, options.objective)) best = std::move(result);

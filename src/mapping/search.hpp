@@ -26,9 +26,13 @@
 namespace elaa::mapping {
 
 enum class Objective { Latency, Energy, Edp };
-enum class SearchSpace { Fast, Loma, Full };
+// fast: few loop orders (design-space exploration); loma: ZigZag's; full: loma plus every order of
+// finer loop factors; deep: full plus finer still (tile splits such as K 16 x 6 of a K 96 loop that
+// a chip's mapper uses), an order of magnitude slower: for validating against a chip.
+enum class SearchSpace { Fast, Loma, Full, Deep };
 inline constexpr std::array kAllObjectives{Objective::Latency, Objective::Energy, Objective::Edp};
-inline constexpr std::array kAllSearchSpaces{SearchSpace::Fast, SearchSpace::Loma, SearchSpace::Full};
+inline constexpr std::array kAllSearchSpaces{SearchSpace::Fast, SearchSpace::Loma, SearchSpace::Full,
+                                             SearchSpace::Deep};
 
 std::string_view to_string(Objective objective);
 std::string_view to_string(SearchSpace space);
@@ -58,5 +62,10 @@ bool better(const cost::LayerCost& a, const cost::LayerCost& b, Objective object
 // cost::MappingError when no mapping fits (e.g. the smallest tile exceeds a memory), naming the
 // layer and the memory.
 SearchResult search(const workload::Layer& layer, const hardware::Accelerator& acc, const SearchOptions& options);
+
+// The best `count` row-stationary unrollings of `layer` on the accelerator's 2-D array (what a
+// "row_stationary" dataflow searches), most MACs busy first.
+std::vector<hardware::Dataflow> row_stationary_dataflows(const workload::Layer& layer,
+                                                         const hardware::Accelerator& acc, std::size_t count);
 
 }  // namespace elaa::mapping

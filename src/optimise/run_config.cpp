@@ -95,7 +95,7 @@ RunConfig parse_run_config(std::string_view text, const std::string& source) {
     }
     if (const auto* n = run.get("search")) {
         const auto s = as_string(*n, "search", prun);
-        if (!mapping::parse_search_space(s, c.search)) prun.fail(*n, "'search' must be fast, loma or full, got '" + s + "'");
+        if (!mapping::parse_search_space(s, c.search)) prun.fail(*n, "'search' must be fast, loma, full or deep, got '" + s + "'");
     }
     if (const auto* n = run.get("mapping_objective")) {
         const auto s = as_string(*n, "mapping_objective", prun);

@@ -79,6 +79,11 @@ std::int64_t as_integer(const toml::node& node, std::string_view key, const Plac
     return *node.value<std::int64_t>();
 }
 
+bool as_bool(const toml::node& node, std::string_view key, const Place& place) {
+    if (!node.is_boolean()) place.fail(node, fmt::format("'{}' must be true or false, got {}", key, type_name(node)));
+    return *node.value<bool>();
+}
+
 double positive(const toml::node& node, std::string_view key, std::string_view unit, const Place& place) {
     const double value = as_number(node, key, place);
     if (!(value > 0)) place.fail(node, fmt::format("'{}' must be positive ({}), got {}", key, unit, value));

@@ -30,6 +30,7 @@ const toml::node& required(const toml::table& table, std::string_view key, std::
 std::string as_string(const toml::node& node, std::string_view key, const Place& place);
 double as_number(const toml::node& node, std::string_view key, const Place& place);
 std::int64_t as_integer(const toml::node& node, std::string_view key, const Place& place);
+bool as_bool(const toml::node& node, std::string_view key, const Place& place);
 double positive(const toml::node& node, std::string_view key, std::string_view unit, const Place& place);
 double non_negative(const toml::node& node, std::string_view key, const Place& place);
 const toml::array& as_array(const toml::node& node, std::string_view key, std::string_view element, const Place& place);

@@ -93,6 +93,11 @@ struct Layer {
     std::int64_t bias_params = 0;
     // Mul only: second operand is (B, G) and broadcasts over OY, OX (squeeze-and-excitation gate).
     bool broadcast_second_operand = false;
+    // Fraction of non-zero values in the input and output activations (1 = dense, the default).
+    // Only an accelerator with [sparsity] features acts on them: gating of zero inputs, run-length
+    // coding of activations on the DRAM link (hardware::Sparsity).
+    double input_density = 1;
+    double output_density = 1;
 
     bool operator==(const Layer&) const = default;
 
