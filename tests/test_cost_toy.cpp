@@ -540,3 +540,46 @@ TEST_CASE("toy: a DRAM on its own clock takes core cycles in the clock ratio", "
     // Off-loading: DRAM from_low 4 words = 8 (floor 8); max(SRAM to_high 2, 8) = 8.
     check_latency(cost, {4, 0, 8, 8});
 }
+
+TEST_CASE("toy: a sliding-window input memory fetches only the new columns", "[cost-toy]") {
+    // A 1-D convolution: K 2, C 2 on a 2 x 1 x 6 input, 1 x 3 kernel, stride 1, no padding: OX 4,
+    // FX 3, 48 MACs. Spatial K2 x C2 below the SRAM; temporal FX3 (innermost), OX4: T = 12.
+    // I: sram [FX3], dram [OX4]. The SRAM tile is C2 x 3 columns = 6 inputs (48 bits).
+    //   Without sliding: sram from_high ceil(48/32) = 2 words x 4 periods = 8 writes; dram to_low
+    //   48/16 = 3 words x 4 = 12 reads; sram to_low 1 word (C2 x 8 bits) x 12 periods = 12 reads.
+    //   With sliding_window on the SRAM: the loop above the tile is OX4; a step of one output moves the
+    //   3-column window by the stride, 1 new column of 3. The first of the 4 steps fetches the whole
+    //   tile: (1 + 3 * 1/3) / 4 = 1/2 of the fills: 8 -> 4 writes, 12 -> 6 DRAM reads. The MAC-side
+    //   reads (12) do not change.
+    workload::NetworkBuilder b("toy_1d", "test", 6);
+    workload::Window window;
+    window.kw = 3;
+    b.conv(b.input(2, 1, 6), 2, window, 1, false, "row");
+    const auto layer = b.finish().layers.at(0);
+    REQUIRE(layer.macs() == 48);
+    REQUIRE(layer.OX == 4);
+    const Levels i{{{Dim::FX, 3}}, {{Dim::OX, 4}}};
+    const Levels w{{}, {{Dim::FX, 3}, {Dim::OX, 4}}};
+    const Levels o{{{Dim::FX, 3}, {Dim::OX, 4}}, {}};
+    auto input_traffic = [&](bool sliding) {
+        std::string text = toy_text();
+        if (sliding) text.insert(text.find("served_dimensions = [\"D1\", \"D2\"]"), "sliding_window = true\n");
+        const auto acc = hardware::parse_accelerator(text, "toy_slide.toml");
+        CHECK(acc.memories[1].sliding_window == sliding);
+        return cost::evaluate(layer, acc, toy_mapping(layer, acc, w, i, o));
+    };
+    const auto plain = input_traffic(false), sliding = input_traffic(true);
+    auto words = [](const cost::LayerCost& c, std::size_t memory, Direction d) {
+        for (const auto& t : c.traffic)
+            if (t.memory == memory && t.operand == Operand::I) return t.word_accesses[static_cast<std::size_t>(d)];
+        return -1.0;
+    };
+    CHECK(words(plain, 1, Direction::WriteFromHigh) == 8);
+    CHECK(words(plain, 2, Direction::ReadToLow) == 12);
+    CHECK(words(plain, 1, Direction::ReadToLow) == 12);
+    CHECK(words(sliding, 1, Direction::WriteFromHigh) == 4);
+    CHECK(words(sliding, 2, Direction::ReadToLow) == 6);
+    CHECK(words(sliding, 1, Direction::ReadToLow) == 12);
+    // 4 SRAM writes (3 pJ) and 6 DRAM reads (100 pJ) fewer.
+    CHECK(plain.memory_energy_pj - sliding.memory_energy_pj == Approx(4 * 3 + 6 * 100).epsilon(1e-12));
+}

@@ -97,6 +97,8 @@ TEST_CASE("bad [sparsity], banks and clock keys are one-line errors", "[validati
     fails_with("rlc_word_bits = 64", "rlc_wordbits = 64", "unknown key 'rlc_wordbits'");
     fails_with("banks = 25", "banks = 0", "'banks' must be 1..4096, got 0");
     fails_with("clock_mhz = 60", "clock_mhz = -60", "'clock_mhz' must be positive");
+    fails_with("size_bits = 3584\n", "size_bits = 3584\nsliding_window = true\n",
+               "'sliding_window' needs a memory holding I (input activations)");
     fails_with("accumulator_bits = 16\n", "accumulator_bits = 8\n", "'accumulator_bits' must be 16..128");
     fails_with("default = \"row_stationary\"", "default = \"rowstationary\"",
                "must be \"auto\", \"row_stationary\" or an inline table");

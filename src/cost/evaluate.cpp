@@ -121,6 +121,8 @@ struct Evaluator::Context {
     void analyse(const OperandContext& oc, const SpatialSide& spatial, const TemporalSide& temporal,
                  OperandAnalysis& out) const;
     void apply_sparsity(const OperandContext& oc, bool energy, OperandAnalysis& out) const;
+    void slide_windows(const OperandContext& oc, const static_vector<LevelLoops, kMaxLevels + 1>& entries,
+                       const TemporalSide& ts, OperandAnalysis& out) const;
     int operand_precision(Operand op) const {
         switch (op) {
             case Operand::W: return layer->precision.w_bits;
@@ -448,6 +450,43 @@ void Evaluator::Context::analyse(const OperandContext& oc, const SpatialSide& sp
     if (levels) {
         out.flows.back()[kTh] = Flow{};
         out.flows.back()[kFh] = Flow{};
+    }
+    if (op == Operand::I) slide_windows(oc, entries, ts, out);
+}
+
+// An input memory that shifts its window (a line buffer, Eyeriss's ifmap spad running a 1-D
+// convolution): when the loop just above it steps along OX (OY), consecutive tiles overlap and
+// only the new columns (rows) are fetched: ox_t * stride of the tile's extent e, where ox_t and fx_t
+// are the tile's OX and FX (OY, FY). The first tile of each sweep of the n steps is fetched whole, so
+// the refill and the read that serves it move (1 + (n - 1) * min(e, ox_t * stride) / e) / n of the
+// tile on average.
+void Evaluator::Context::slide_windows(const OperandContext& oc, const static_vector<LevelLoops, kMaxLevels + 1>& entries,
+                                       const TemporalSide& ts, OperandAnalysis& out) const {
+    const std::size_t levels = oc.memories.size();
+    for (std::size_t m = 0; m + 1 < levels; ++m) {
+        if (!acc->memories[oc.memories[m]].sliding_window || ts.levels[m + 1].empty()) continue;
+        const Loop& step = ts.levels[m + 1].front();
+        const bool along_x = step.dim == Dim::OX;
+        if (!along_x && step.dim != Dim::OY) continue;
+        const Dim out_dim = along_x ? Dim::OX : Dim::OY, tap_dim = along_x ? Dim::FX : Dim::FY;
+        double outputs = 1, taps = 1;
+        auto count = [&](Dim dim, double factor) {
+            if (dim == out_dim) outputs *= factor;
+            if (dim == tap_dim) taps *= factor;
+        };
+        for (std::size_t a = 0; a <= m; ++a) {
+            for (const auto& loop : ts.levels[a]) count(loop.dim, static_cast<double>(loop.size));
+            for (const auto& [dim, factor] : entries[a]) count(dim, factor);
+        }
+        const int stride = along_x ? layer->stride_x : layer->stride_y;
+        const double extent = along_x ? workload::window_extent(outputs, taps, stride, layer->dilation_x, layer->in_w)
+                                      : workload::window_extent(outputs, taps, stride, layer->dilation_y, layer->in_h);
+        if (extent <= 0) continue;
+        const double fresh = std::min(extent, outputs * stride) / extent;
+        const double n = static_cast<double>(step.size);
+        const double factor = (1 + (n - 1) * fresh) / n;
+        out.flows[m][kFh].scale *= factor;
+        out.flows[m + 1][kTl].scale *= factor;
     }
 }
 

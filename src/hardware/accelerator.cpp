@@ -169,6 +169,7 @@ std::string fingerprint(const Accelerator& acc) {
             out += "clock:";
             num(m.clock_mhz / acc.frequency_mhz);
         }
+        if (m.sliding_window) out += "slide;";
         for (const auto& p : m.ports) {
             out += "port:";
             out += to_string(p.type);

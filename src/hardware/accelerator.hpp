@@ -78,6 +78,9 @@ struct Memory {
     // The clock of this memory's ports when it is not the core's (a DRAM link on its own clock
     // domain); 0 = the core clock. Bandwidths are bits per cycle of this clock.
     double clock_mhz = 0;
+    // Input memories only: the memory shifts its input window (a line buffer), so a step of the
+    // loop above along OX or OY fetches only the new columns or rows (cost/evaluate.cpp).
+    bool sliding_window = false;
     MemoryDerived derived{};
 
     bool operator==(const Memory&) const = default;

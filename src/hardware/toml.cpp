@@ -299,7 +299,7 @@ Memory parse_memory(const toml::node& node, const OperationalArray& array, const
     const Place place = top.inner(fmt::format("memory '{}'", memory.name));
     check_keys(table,
                {"name", "type", "size_bits", "operands", "r_energy_pj", "w_energy_pj", "area_mm2", "access_time_ns",
-                "leakage_mw", "banks", "clock_mhz", "served_dimensions", "ports"},
+                "leakage_mw", "banks", "clock_mhz", "sliding_window", "served_dimensions", "ports"},
                place);
 
     memory.type = parse_memory_type(required(table, "type", "\"sram\", \"regfile\" or \"dram\"", place), place);
@@ -315,6 +315,11 @@ Memory parse_memory(const toml::node& node, const OperationalArray& array, const
     }
     if (const toml::node* clock = table.get("clock_mhz"))
         memory.clock_mhz = positive(*clock, "clock_mhz", "MHz of this memory's ports", place);
+    if (const toml::node* slide = table.get("sliding_window")) {
+        memory.sliding_window = as_bool(*slide, "sliding_window", place);
+        if (memory.sliding_window && !memory.holds(Operand::I))
+            place.fail(*slide, "'sliding_window' needs a memory holding I (input activations)");
+    }
 
     MemoryDerived& derived = memory.derived;
     optional_figure(table, "r_energy_pj", memory.r_energy_pj, derived.r_energy, place);
@@ -555,6 +560,7 @@ void write_memory(std::ostringstream& out, const Memory& memory, const Operation
     if (!d.leakage) out << "leakage_mw = " << number(memory.leakage_mw) << "\n";
     if (memory.banks != 1) out << "banks = " << memory.banks << "\n";
     if (memory.clock_mhz > 0) out << "clock_mhz = " << number(memory.clock_mhz) << "\n";
+    if (memory.sliding_window) out << "sliding_window = true\n";
     std::vector<std::string> served;
     for (auto index : memory.served_dims) served.push_back(array.dim_names.at(index));
     out << "served_dimensions = " << string_list(served) << "\n";
