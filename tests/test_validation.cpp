@@ -172,7 +172,7 @@ TEST_CASE("the committed validation run regenerates from the committed data file
 
     // The measured column is the data file's, metric by metric.
     const auto data = toml_read::parse_file(ELAA_SOURCE_DIR "/data/validation/eyeriss_v1.toml");
-    REQUIRE(v.cases.size() == 2);
+    REQUIRE(v.cases.size() == 3);
     for (std::size_t i = 0; i < v.cases.size(); ++i) {
         const auto& measured = *data["case"].as_array()->at(i).as_table()->get("measured")->as_table();
         for (const auto& m : v.cases[i].metrics) {
@@ -186,6 +186,10 @@ TEST_CASE("the committed validation run regenerates from the committed data file
     CHECK(alexnet.layers.size() == 5);
     CHECK(alexnet.layers[1].active_pes == Approx(135));
     CHECK(alexnet.layers[2].active_pes == Approx(156));
+    // The Table III case evaluates the given CONV2 and CONV4 mappings: the chip's PE counts, 135 and 156.
+    const auto& table3 = v.cases[2];
+    CHECK(table3.layers[1].mapping == "D1:FY5,OY2 D2:OY13.5");
+    CHECK(table3.layers[3].active_pes == Approx(156));
 }
 
 TEST_CASE("elaa validate prints the table and writes its files", "[validation][cli]") {
@@ -215,6 +219,15 @@ TEST_CASE("elaa validate prints the table and writes its files", "[validation][c
     CHECK(r.exit_code == 2);
     CHECK(r.err == "elaa: error: " + (dir / "bad.toml").string() +
                        ":6: case 'bad': 'glb_memories': chip 'eyeriss_v1' has no memory 'glb'\n");
+    {
+        std::ofstream data(dir / "nomap.toml");
+        data << "[[case]]\nname = \"m\"\nchip = \"eyeriss_v1\"\nnetwork = \"alexnet_caffe\"\nbatch = 1\n"
+                "mappings = \"missing.json\"\n";
+    }
+    r = test::run_elaa("validate --data " + (dir / "nomap.toml").string());
+    CHECK(r.exit_code == 2);
+    CHECK(r.err == "elaa: error: " + (dir / "nomap.toml").string() + ":6: case 'm': 'mappings': cannot read '" +
+                       (dir / "missing.json").string() + "'\n");
     r = test::run_elaa("validate --data /nonexistent.toml");
     CHECK(r.exit_code == 2);
     CHECK_THAT(r.err, Catch::StartsWith("elaa: error: /nonexistent.toml"));

@@ -4,10 +4,14 @@
 
 #include <algorithm>
 #include <array>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 
 #include "cost/evaluate.hpp"
 #include "hardware/presets.hpp"
 #include "mapping/mapping.hpp"
+#include "mapping/mapping_json.hpp"
 #include "util/embedded.hpp"
 #include "util/error.hpp"
 #include "util/toml_read.hpp"
@@ -71,13 +75,29 @@ std::vector<std::string> string_list(const toml::table& t, std::string_view key,
     return node ? toml_read::string_array(*node, key, place) : std::vector<std::string>{};
 }
 
+std::string number(double v) { return fmt::format("{:.4g}", v); }
+
+// A file named by a data file, beside it: compiled in for a compiled-in data file ("validation/x.toml"),
+// on disk otherwise.
+std::string companion_path(const std::string& data_source, const std::string& name) {
+    const auto dir = std::filesystem::path(data_source).parent_path();
+    return (dir.empty() ? std::filesystem::path(name) : dir / name).string();
+}
+
+std::optional<std::string> read_companion(const std::string& path) {
+    if (const auto builtin = embedded_file(path)) return std::string(*builtin);
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return std::nullopt;
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
 ValidationCase run_case(const toml::table& t, const Place& file_place, unsigned threads) {
     ValidationCase vc;
     vc.name = toml_read::as_string(toml_read::required(t, "name", "the case's name", file_place), "name", file_place);
     const Place place = file_place.inner("case '" + vc.name + "'");
     toml_read::check_keys(t,
                           {"name", "description", "chip", "network", "batch", "kinds", "objective", "search",
-                           "glb_memories", "measured", "density"},
+                           "glb_memories", "mappings", "measured", "density"},
                           place);
     if (const auto* d = t.get("description")) vc.description = toml_read::as_string(*d, "description", place);
     vc.chip = toml_read::as_string(toml_read::required(t, "chip", "a chip preset such as \"eyeriss_v1\"", place), "chip", place);
@@ -117,8 +137,30 @@ ValidationCase run_case(const toml::table& t, const Place& file_place, unsigned 
 
     auto net = workload::with_batch(workload::Zoo::instance().build(vc.network), vc.batch);
     if (const auto* d = t.get("density")) {
-        if (!d->is_table()) place.fail(*d, "'density' must be a table of layers such as [case.density.conv2]");
-        workload::apply_densities(net, *d->as_table(), place.inner("[case.density]"));
+        if (d->is_string()) {  // a density file beside the data file (what `elaa eval --density` reads)
+            const std::string path = companion_path(file_place.source, toml_read::as_string(*d, "density", place));
+            const auto text = read_companion(path);
+            if (!text) place.fail(*d, fmt::format("'density': cannot read '{}'", path));
+            workload::apply_densities(net, toml_read::parse_text(*text, path), Place{path, "top level"});
+        } else if (d->is_table()) {
+            workload::apply_densities(net, *d->as_table(), place.inner("[case.density]"));
+        } else {
+            place.fail(*d, "'density' must name a density file or be a table of layers such as [case.density.conv2]");
+        }
+    }
+
+    if (const auto* m = t.get("mappings")) {
+        // Given mappings (an `elaa eval --json` file beside the data file) for some layers; the others
+        // are searched.
+        const auto name = toml_read::as_string(*m, "mappings", place);
+        const std::string path = companion_path(file_place.source, name);
+        const auto text = read_companion(path);
+        if (!text) place.fail(*m, fmt::format("'mappings': cannot read '{}'", path));
+        options.given_mappings = mapping::parse_mappings(*text, path, acc);
+        for (const auto& [layer, mapping] : options.given_mappings)
+            if (std::none_of(net.layers.begin(), net.layers.end(), [&](const auto& l) { return l.name == layer; }))
+                place.fail(*m, fmt::format("'mappings': {} maps layer '{}', which network '{}' does not have", path,
+                                           layer, vc.network));
     }
 
     cost::NetworkCost result;
@@ -169,8 +211,6 @@ ValidationCase run_case(const toml::table& t, const Place& file_place, unsigned 
     }
     return vc;
 }
-
-std::string number(double v) { return fmt::format("{:.4g}", v); }
 
 }  // namespace
 

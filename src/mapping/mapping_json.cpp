@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 
 #include "util/error.hpp"
@@ -96,9 +97,15 @@ Mapping mapping_from_json(const json& j, const hardware::Accelerator& acc, const
 std::map<std::string, Mapping> load_mappings(const std::string& path, const hardware::Accelerator& acc) {
     std::ifstream in(path);
     if (!in) throw InputError(path + ": cannot read the mapping file");
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    return parse_mappings(text, path, acc);
+}
+
+std::map<std::string, Mapping> parse_mappings(const std::string& text, const std::string& path,
+                                              const hardware::Accelerator& acc) {
     json doc;
     try {
-        doc = json::parse(in);
+        doc = json::parse(text);
     } catch (const json::parse_error& e) {
         throw InputError(path + ": not valid JSON (" + std::string(e.what()) + ")");
     }

@@ -25,5 +25,8 @@ Mapping mapping_from_json(const nlohmann::json& json, const hardware::Accelerato
 // Reads the per-layer mappings of an `elaa eval --json` output (its "layers" array: name + mapping),
 // by layer name. Throws InputError naming the file on a read or format problem.
 std::map<std::string, Mapping> load_mappings(const std::string& path, const hardware::Accelerator& acc);
+// The same from text already read (`path` names it in messages).
+std::map<std::string, Mapping> parse_mappings(const std::string& text, const std::string& path,
+                                              const hardware::Accelerator& acc);
 
 }  // namespace elaa::mapping
