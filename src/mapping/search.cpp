@@ -416,6 +416,17 @@ SearchResult search_temporal(const workload::Layer& layer, const hardware::Accel
     return result;
 }
 
+// MACs a spatial unrolling keeps busy on average (unrolled[d]: product of the factors of loop dim d):
+// per dimension, the fractional unrolling that remains after ceil(bound / unrolling) passes.
+double busy_macs(const workload::Layer& layer, const std::array<double, 8>& unrolled) {
+    double busy = 1;
+    for (Dim dim : workload::kAllDims) {
+        const double bound = static_cast<double>(layer.bound(dim));
+        busy *= bound / std::ceil(bound / unrolled[static_cast<std::size_t>(dim)]);
+    }
+    return busy;
+}
+
 // Candidate unrollings for an "auto" dataflow (ZigZag's spatial mapping generation, simplified):
 // each array dimension unrolls one loop dimension by min(array size, bound) or by the largest
 // divisor of the bound that fits; combinations are ranked by the fraction of MACs they keep busy and
@@ -452,14 +463,10 @@ std::vector<hardware::Dataflow> auto_dataflows(const workload::Layer& layer, con
             df.per_dim.push_back(hardware::Unrolling{{{dim, f}}});
             unrolled[static_cast<std::size_t>(dim)] *= f;
         }
-        bool valid = true;
-        double busy = 1;
-        for (Dim dim : workload::kAllDims) {
-            const double bound = static_cast<double>(layer.bound(dim)), u = unrolled[static_cast<std::size_t>(dim)];
-            if (u > bound) valid = false;
-            busy *= bound / std::ceil(bound / u);  // the fractional unrolling that remains busy on average
-        }
-        if (valid) scored.push_back({busy / units, df});
+        const bool valid = std::all_of(workload::kAllDims.begin(), workload::kAllDims.end(), [&](Dim dim) {
+            return unrolled[static_cast<std::size_t>(dim)] <= static_cast<double>(layer.bound(dim));
+        });
+        if (valid) scored.push_back({busy_macs(layer, unrolled) / units, df});
         std::size_t d = 0;
         while (d < sizes.size() && ++pick[d] == options[d].size()) pick[d++] = 0;
         if (d == sizes.size()) break;
@@ -511,14 +518,9 @@ std::vector<hardware::Dataflow> row_stationary_dataflows(const workload::Layer& 
                         unrolled.fill(1.0);
                         for (const auto* u : {&d1, &d2})
                             for (const auto& [dim, f] : u->loops) unrolled[static_cast<std::size_t>(dim)] *= f;
-                        double busy = 1;
-                        for (Dim dim : workload::kAllDims) {
-                            const double b = static_cast<double>(layer.bound(dim));
-                            busy *= b / std::ceil(b / unrolled[static_cast<std::size_t>(dim)]);
-                        }
                         hardware::Dataflow df;
                         df.per_dim = {d1, d2};
-                        scored.push_back({busy / units, vc * vk * vg * t2, std::move(df)});
+                        scored.push_back({busy_macs(layer, unrolled) / units, vc * vk * vg * t2, std::move(df)});
                     }
         }
     }
