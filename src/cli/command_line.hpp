@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "app/commands.hpp"
+
 namespace elaa::cli {
 
 // What a shell may offer for an option's or positional's value.
@@ -43,7 +45,8 @@ struct ImportArgs {
 };
 
 struct EvalArgs {
-    std::string arch, net, objective = "latency", search = "full", kinds, mapping, density, json, csv;
+    std::string arch, net, objective = app::kDefaultEvalObjective, search = app::kDefaultEvalSearch, kinds, mapping,
+        density, json, csv;
     int batch = 1;
     unsigned threads = 1;
     bool leakage = false;

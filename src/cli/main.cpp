@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "accuracy/accuracy.hpp"
+#include "app/commands.hpp"
 #include "assess/assessment.hpp"
 #include "assess/insights.hpp"
 #include "optimise/driver.hpp"
@@ -77,22 +78,6 @@ void print_network_header(const elaa::workload::Network& net, bool csv, const st
               << accuracy_line;
 }
 
-bool ends_with(const std::string& text, std::string_view suffix) {
-    return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-// A preset name, or a path to an accelerator TOML file.
-elaa::hardware::Accelerator load_arch(const std::string& arch) {
-    if (ends_with(arch, ".toml") || arch.find('/') != std::string::npos) return elaa::hardware::load_accelerator(arch);
-    return elaa::hardware::load_preset(arch);
-}
-
-// A zoo name, or a path to an ONNX file.
-elaa::workload::Network load_network(const std::string& net) {
-    if (ends_with(net, ".onnx")) return elaa::workload::import_onnx(net).network;
-    return elaa::workload::Zoo::instance().build(net);
-}
-
 // Writes to a file, or to stdout for "-".
 void write_output(const std::string& path, const std::function<void(std::ostream&)>& write) {
     if (path == "-") {
@@ -119,49 +104,12 @@ elaa::assess::Progress progress_bar() {
     };
 }
 
-void write_file(const std::filesystem::path& path, const std::function<void(std::ostream&)>& write) {
-    write_output(path.string(), write);
+void report_export(const std::string& dir, std::size_t designs) {
+    std::cerr << fmt::format("elaa: exported {} Pareto designs to {}\n", designs, dir);
 }
 
 std::atomic<bool> g_stop{false};
 extern "C" void request_stop(int) { g_stop = true; }
-
-// Writes a file through a temporary sibling and a rename, so a failure leaves the old one.
-void write_file_atomically(const std::filesystem::path& path, const std::string& text) {
-    const auto temp = path.parent_path() / ("." + path.filename().string() + ".tmp");
-    write_file(temp, [&](std::ostream& o) { o << text; });
-    std::filesystem::rename(temp, path);
-}
-
-// pareto.csv, pareto.json and pareto/design_NNN.toml of a run directory.
-void export_run(const std::filesystem::path& dir, const std::string& format, bool plots) {
-    const auto saved = elaa::optimise::load_saved_run(dir);
-    const elaa::optimise::DesignEvaluator evaluator(saved.config);
-    const auto designs = elaa::optimise::pareto_designs(evaluator, saved.archive);
-    if (format == "csv" || format == "all") {
-        std::ostringstream text;
-        elaa::optimise::write_pareto_csv(text, evaluator, designs);
-        write_file_atomically(dir / "pareto.csv", text.str());
-    }
-    if (format == "json" || format == "all")
-        write_file_atomically(dir / "pareto.json", elaa::optimise::pareto_json(evaluator, designs).dump(1) + "\n");
-    if (format == "csv" || format == "all") {
-        std::string history = "generation,hypervolume,archive_size\n";
-        for (const auto& h : saved.history)
-            history += fmt::format("{},{:.9g},{}\n", h.generation, h.hypervolume, h.archive_size);
-        write_file_atomically(dir / "history.csv", history);
-    }
-    if (format == "toml" || format == "all") {
-        elaa::StagedDirectory staged(dir / "pareto");
-        for (std::size_t i = 0; i < designs.size(); ++i)
-            write_file(staged.path() / elaa::optimise::design_file_name(i + 1),
-                       [&](std::ostream& o) { o << elaa::optimise::design_toml(evaluator, designs[i], i + 1); });
-        staged.commit();
-    }
-    // Plots last: the tables above are already in place if matplotlib is missing or fails.
-    if (plots && (format == "csv" || format == "all")) elaa::report::render_optimisation_plots(dir);
-    std::cerr << fmt::format("elaa: exported {} Pareto designs to {}\n", designs.size(), dir.string());
-}
 
 }  // namespace
 
@@ -194,33 +142,19 @@ int main(int argc, char** argv) {
         } else if (*command_line.archs) {
             print(elaa::report::arch_table(), false);
         } else if (*eval) {
-            elaa::cost::EvalOptions options;
-            const auto acc = load_arch(ev.arch);
-            // A design file may state how it was evaluated; explicit options win.
-            if (eval->count("--objective") == 0 && !acc.evaluation.objective.empty()) ev.objective = acc.evaluation.objective;
-            if (eval->count("--search") == 0 && !acc.evaluation.search.empty()) ev.search = acc.evaluation.search;
-            // The command line checked its own values; these may come from the design file.
-            if (!elaa::mapping::parse_objective(ev.objective, options.search.objective))
-                throw elaa::InputError(ev.arch + ": [evaluation] objective '" + ev.objective + "' is not one of latency, energy, edp");
-            if (!elaa::mapping::parse_search_space(ev.search, options.search.space))
-                throw elaa::InputError(ev.arch + ": [evaluation] search '" + ev.search + "' is not one of fast, loma, full, deep");
-            options.kinds.clear();
-            for (const auto& kind : CLI::detail::split(ev.kinds, ',')) {
-                elaa::cost::KindClass k;
-                elaa::cost::parse_kind_class(kind, k);  // checked by the command line
-                options.kinds.push_back(k);
-            }
-            options.threads = ev.threads;
-            auto network = elaa::workload::with_batch(load_network(ev.net), ev.batch);
-            if (!ev.density.empty()) network = elaa::workload::with_densities(std::move(network), ev.density);
-            if (!ev.mapping.empty()) options.given_mappings = elaa::mapping::load_mappings(ev.mapping, acc);
-            elaa::cost::NetworkCost result;
-            try {
-                result = elaa::cost::evaluate_network(network, acc, options);
-            } catch (const elaa::cost::MappingError& e) {
-                throw elaa::InputError(e.what());
-            }
-            const elaa::report::EvalContext ctx{network, acc, result, options, ev.leakage};
+            elaa::app::EvalRequest request;
+            // Unset when not given: a design file may state how it was evaluated.
+            if (eval->count("--objective")) request.objective = ev.objective;
+            if (eval->count("--search")) request.search = ev.search;
+            request.kinds = ev.kinds;
+            request.batch = ev.batch;
+            request.threads = ev.threads;
+            request.density_file = ev.density;
+            request.mapping_file = ev.mapping;
+            request.leakage = ev.leakage;
+            request.arch_source = ev.arch;
+            const auto run = elaa::app::run_eval(elaa::app::load_arch(ev.arch), elaa::app::load_network(ev.net), request);
+            const auto ctx = run->context();
             if (!ev.json.empty())
                 write_output(ev.json, [&](std::ostream& out) { out << elaa::report::eval_json(ctx).dump(1) << "\n"; });
             if (!ev.csv.empty())
@@ -244,16 +178,9 @@ int main(int argc, char** argv) {
             } catch (const elaa::cost::MappingError& e) {
                 throw elaa::InputError(e.what());
             }
-            const auto dir = out.path();
-            write_file(dir / "results.csv", [&](std::ostream& o) { elaa::report::write_results_csv(o, result); });
-            write_file(dir / "layers.csv", [&](std::ostream& o) { elaa::report::write_layers_csv(o, result); });
-            write_file(dir / "pareto.csv", [&](std::ostream& o) { elaa::report::write_pareto_csv(o, result); });
             std::string command;
             for (int i = 0; i < argc; ++i) command += (i ? " " : "") + std::string(argv[i]);
-            write_file(dir / "run.json",
-                       [&](std::ostream& o) { o << elaa::report::run_json(result, command).dump(1) << "\n"; });
-            write_file(dir / "insights.md", [&](std::ostream& o) { o << elaa::assess::insights_markdown(result); });
-            if (!as.no_plots) elaa::report::render_assessment_plots(dir);
+            elaa::app::write_assessment(out.path(), result, command, !as.no_plots);
             out.commit();
             std::cout << fmt::format("assessed {} networks x {} accelerators into {}\n", result.networks.size(),
                                      result.accelerators.size(), as.out);
@@ -282,33 +209,22 @@ int main(int argc, char** argv) {
                     else elaa::optimise::mpi_stop_workers();
                 }
             } release{op.mpi};
-            const std::filesystem::path dir = op.resume.empty() ? op.out : op.resume;
-            elaa::optimise::RunConfig config;
-            if (!op.config.empty())
-                config = elaa::optimise::load_run_config(op.config);
-            else if (!op.resume.empty())
-                config = elaa::optimise::load_saved_run(dir).config;
-            else
-                throw elaa::InputError("optimise: a new run needs its CONFIG file");
-            if (op.resume.empty()) {
-                std::error_code ec;
-                if (std::filesystem::exists(dir / elaa::optimise::kCheckpointFile, ec))
-                    throw elaa::InputError(dir.string() + " already holds a run: resume it with --resume " + dir.string() +
-                                           ", or choose another --out");
-                std::filesystem::create_directories(dir, ec);
-                if (ec) throw elaa::InputError(dir.string() + ": cannot create the run directory (" + ec.message() + ")");
-            }
+            elaa::app::OptimiseRequest request;
+            request.config = op.config;
+            request.out = op.out;
+            request.resume = op.resume;
+            request.threads = op.threads;
+            request.search_cache_bytes = op.cache_mib << 20;
+            request.force = op.force;
+            const auto prepared = elaa::app::prepare_optimisation(request);
+            const auto& config = prepared.config;
+            const auto& dir = prepared.dir;
             if (op.mpi) {
                 elaa::optimise::mpi_send_config(config.text, config.source);
                 release.config_sent = true;
             }
-            elaa::optimise::RunControl control;
+            auto control = elaa::app::run_control(request, prepared);
             control.mpi = op.mpi;
-            control.dir = dir;
-            control.resume = !op.resume.empty();
-            control.force = op.force;
-            control.threads = op.threads;
-            control.search_cache_bytes = op.cache_mib << 20;
             control.stop = &g_stop;
             control.progress = [](const elaa::optimise::GenerationReport& r) {
                 std::cerr << fmt::format("gen {:>4}/{}  {:>7} evals ({:.0f}/s)  cache: genomes {:.0f} %, layers {:.0f} %"
@@ -326,10 +242,10 @@ int main(int argc, char** argv) {
                                          result.generations_done, config.generations, dir.string());
                 return 0;
             }
-            export_run(dir, "all", !op.no_plots);
+            report_export(dir, elaa::app::export_run(dir, "all", !op.no_plots));
         } else if (*exporter) {
             const auto& args = command_line.export_args;
-            export_run(args.dir, args.format, !args.no_plots);
+            report_export(args.dir, elaa::app::export_run(args.dir, args.format, !args.no_plots));
         } else if (*import) {
             elaa::workload::OnnxImportOptions options;
             const auto& args = command_line.import_args;
@@ -348,14 +264,7 @@ int main(int argc, char** argv) {
             std::cout << "\n";
             elaa::assess::validation_layer_table(validation).write_text(std::cout);
             if (out) {
-                const auto dir = out->path();
-                write_file(dir / "validation.csv",
-                           [&](std::ostream& o) { elaa::assess::validation_table(validation).write_csv(o); });
-                write_file(dir / "layers.csv",
-                           [&](std::ostream& o) { elaa::assess::validation_layer_table(validation).write_csv(o); });
-                write_file(dir / "validation.json",
-                           [&](std::ostream& o) { o << elaa::assess::validation_json(validation).dump(1) << "\n"; });
-                if (!args.no_plots) elaa::report::render_plots("scripts/plot_validation.py", dir);
+                elaa::app::write_validation(out->path(), validation, !args.no_plots);
                 out->commit();
             }
         } else if (*command_line.completion) {
