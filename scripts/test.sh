@@ -6,4 +6,6 @@ cd "$(dirname "$0")/.."
 source scripts/install_packages.sh
 install_packages test zsh
 scripts/setup.sh build
-ctest --test-dir build --output-on-failure -j"$(nproc)"
+ctest --test-dir build --output-on-failure -j"$(nproc)" --label-exclude python
+# The Python module's pytest suite, verbose so that its report shows here.
+ctest --test-dir build --output-on-failure --label-regex python --verbose
