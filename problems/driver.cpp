@@ -476,10 +476,6 @@ RunResult run_optimisation(const RunConfig& config, const RunControl& control,
             migrate(s.islands, config.islands.migrants);
         s.history.push_back({s.generations_done, s.norm.population_hv(s.all_objectives()), s.archive.entries().size()});
 
-        const bool stop = (control.stop && control.stop->load()) ||
-                          (control.max_generations_now && steps >= control.max_generations_now);
-        if (s.generations_done % config.checkpoint_every == 0 || s.generations_done == config.generations || stop)
-            write_checkpoint(checkpoint, state_payload(config, s));
         if (control.progress) {
             const auto stats = evaluator->stats();
             const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -495,6 +491,11 @@ RunResult run_optimisation(const RunConfig& config, const RunControl& control,
             r.archive_size = s.archive.entries().size();
             control.progress(r);
         }
+        // Read after the report, so that a stop the report asks for (the Python callback) ends this generation.
+        const bool stop = (control.stop && control.stop->load()) ||
+                          (control.max_generations_now && steps >= control.max_generations_now);
+        if (s.generations_done % config.checkpoint_every == 0 || s.generations_done == config.generations || stop)
+            write_checkpoint(checkpoint, state_payload(config, s));
         if (stop) {
             result.stopped_early = s.generations_done < config.generations;
             break;

@@ -91,6 +91,7 @@ public:
             return false;
         }
     }
+    bool failed() const { return error_ != nullptr; }  // no GIL needed
     void rethrow() const {
         if (error_) std::rethrow_exception(error_);
     }
@@ -166,11 +167,22 @@ py::list memories_of(const hardware::Accelerator& acc) {
     return out;
 }
 
-hardware::Accelerator accelerator_from_toml(const std::string& path_or_text) {
-    // TOML text holds a newline or a key = value; a path holds neither.
-    if (path_or_text.find('\n') == std::string::npos && path_or_text.find('=') == std::string::npos)
-        return hardware::load_accelerator(path_or_text);
-    return hardware::parse_accelerator(path_or_text, "<TOML text>");
+hardware::Accelerator accelerator_from_toml(const py::object& path_or_text) {
+    // A path-like object is a path; a string is TOML text when it spans lines (an accelerator always
+    // does), else a path.
+    if (py::isinstance<py::str>(path_or_text)) {
+        const auto text = path_or_text.cast<std::string>();
+        if (text.find('\n') != std::string::npos) return hardware::parse_accelerator(text, "<TOML text>");
+        return hardware::load_accelerator(text);
+    }
+    return hardware::load_accelerator(py::module_::import("os").attr("fspath")(path_or_text).cast<std::string>());
+}
+
+// The CLI's ranges for counts given as Python ints (which may be negative or huge).
+unsigned thread_count(std::optional<long long> threads) {
+    if (!threads) return std::max(1u, std::thread::hardware_concurrency());
+    if (*threads < 1 || *threads > 4096) throw InputError("threads must be a whole number from 1 to 4096, got " + std::to_string(*threads));
+    return static_cast<unsigned>(*threads);
 }
 
 using ArchArg = std::variant<hardware::Accelerator, std::string>;
@@ -181,14 +193,15 @@ hardware::Accelerator resolve(const ArchArg& arch) {
 }
 
 py::dict evaluate(const ArchArg& arch, const std::string& net, const std::optional<std::string>& objective,
-                  const std::optional<std::string>& search, const std::string& kinds, int batch, unsigned threads,
+                  const std::optional<std::string>& search, const std::string& kinds, long long batch, long long threads,
                   const std::string& density, const std::string& mapping, bool leakage) {
     app::EvalRequest request;
     request.objective = objective;
     request.search = search;
     request.kinds = kinds;
-    request.batch = batch;
-    request.threads = threads;
+    if (batch < 1 || batch > (1 << 20)) throw InputError("batch must be a whole number from 1 to 1048576, got " + std::to_string(batch));
+    request.batch = static_cast<int>(batch);
+    request.threads = thread_count(threads);
     request.density_file = density;
     request.mapping_file = mapping;
     request.leakage = leakage;
@@ -211,7 +224,7 @@ py::dict evaluate(const ArchArg& arch, const std::string& net, const std::option
 }
 
 py::dict assess_run(const std::string& archs, const std::string& nets, const std::optional<std::string>& objective,
-                const std::optional<std::string>& search, std::optional<unsigned> threads, const std::string& out_dir,
+                const std::optional<std::string>& search, std::optional<long long> threads, const std::string& out_dir,
                 bool plots, py::object progress) {
     const cli::AssessArgs defaults;
     assess::AssessOptions options;
@@ -220,11 +233,12 @@ py::dict assess_run(const std::string& archs, const std::string& nets, const std
         throw InputError("objective '" + objective_name + "' is not one of latency, energy, edp");
     if (!mapping::parse_search_space(search_name, options.space))
         throw InputError("search '" + search_name + "' is not one of fast, loma, full, deep");
-    options.threads = threads.value_or(std::max(1u, std::thread::hardware_concurrency()));
-    if (options.threads < 1) throw InputError("threads must be at least 1");
+    options.threads = thread_count(threads);
     PythonProgress report(std::move(progress));
+    std::atomic<bool> stop{false};
+    options.stop = &stop;
     std::string results, layers, pareto, insights;
-    {
+    try {
         py::gil_scoped_release release;
         options.archs = assess::select_accelerators(archs);
         options.nets = assess::select_networks(nets);
@@ -232,11 +246,13 @@ py::dict assess_run(const std::string& archs, const std::string& nets, const std
         if (!out_dir.empty()) out.emplace(out_dir);  // checks the output location before the long run
         assess::Assessment result;
         try {
-            result = assess::run_assessment(options, [&](std::size_t done, std::size_t total) { report(done, total); });
+            result = assess::run_assessment(options, [&](std::size_t done, std::size_t total) {
+                if (!report(done, total)) stop = true;  // no further pair starts
+            });
         } catch (const cost::MappingError& e) {
             throw InputError(e.what());
         }
-        report.rethrow();  // before anything is written: an interrupted assessment leaves no directory
+        if (report.failed()) throw InputError("assess: stopped by the progress callback");  // replaced below
         if (out) {
             app::write_assessment(out->path(), result,
                                   "python: elaa.assess(archs='" + archs + "', nets='" + nets + "', objective='" +
@@ -248,6 +264,9 @@ py::dict assess_run(const std::string& archs, const std::string& nets, const std
         layers = text_of([&](std::ostream& o) { report::write_layers_csv(o, result); });
         pareto = text_of([&](std::ostream& o) { report::write_pareto_csv(o, result); });
         insights = assess::insights_markdown(result);
+    } catch (const InputError&) {
+        report.rethrow();  // what the callback raised (or Ctrl-C) explains the stop better
+        throw;
     }
     py::dict files;
     files["results_csv"] = results;
@@ -272,15 +291,19 @@ py::dict generation_dict(const optimise::GenerationReport& r) {
 }
 
 py::dict optimise_run(const std::string& config, const std::string& out, const std::string& resume,
-                      std::optional<unsigned> threads, bool force, std::optional<std::size_t> cache_mib, bool plots,
+                      std::optional<long long> threads, bool force, std::optional<long long> cache_mib, bool plots,
                       py::object progress) {
     app::OptimiseRequest request;
     request.config = config;
     request.out = out;
     request.resume = resume;
-    request.threads = threads.value_or(std::max(1u, std::thread::hardware_concurrency()));
-    if (request.threads < 1) throw InputError("threads must be at least 1");
-    if (cache_mib) request.search_cache_bytes = *cache_mib << 20;
+    request.threads = thread_count(threads);
+    if (cache_mib) {
+        if (*cache_mib < 0 || *cache_mib > (1LL << 30))
+            throw InputError("cache_mib must be a whole number from 0 to 1073741824 (0 = unbounded), got " +
+                             std::to_string(*cache_mib));
+        request.search_cache_bytes = static_cast<std::size_t>(*cache_mib) << 20;
+    }
     request.force = force;
     PythonProgress report(std::move(progress));
     std::atomic<bool> stop{false};
@@ -301,7 +324,7 @@ py::dict optimise_run(const std::string& config, const std::string& out, const s
             if (!go_on) stop = true;
         };
         result = optimise::run_optimisation(prepared.config, control);
-        if (!result.stopped_early) designs = app::export_run(prepared.dir, "all", plots);
+        if (!result.stopped_early && !report.failed()) designs = app::export_run(prepared.dir, "all", plots);
     }
     report.rethrow();  // the checkpoint is saved: the run resumes from it
     py::dict d;
@@ -314,16 +337,14 @@ py::dict optimise_run(const std::string& config, const std::string& out, const s
 }
 
 py::dict load_run(const std::filesystem::path& dir) {
-    std::string pareto, history = "generation,hypervolume,archive_size\n";
+    std::string pareto, history;
     {
         py::gil_scoped_release release;
         const auto saved = optimise::load_saved_run(dir);
         const optimise::DesignEvaluator evaluator(saved.config);
         const auto designs = optimise::pareto_designs(evaluator, saved.archive);
         pareto = text_of([&](std::ostream& o) { optimise::write_pareto_csv(o, evaluator, designs); });
-        for (const auto& h : saved.history)
-            history += std::to_string(h.generation) + "," + nlohmann::json(h.hypervolume).dump() + "," +
-                       std::to_string(h.archive_size) + "\n";
+        history = app::history_csv(saved.history);
     }
     py::dict d;
     d["pareto_csv"] = pareto;
@@ -338,16 +359,17 @@ PYBIND11_MODULE(_elaa, m) {
     m.attr("__version__") = report::kVersion;
 
     // One exception class for every error a user's input causes, with the CLI's message.
-    static py::exception<InputError> error(m, "Error");
+    // Never destroyed: the class must outlive the module, up to the interpreter's own shutdown.
+    static auto* const error = new py::exception<InputError>(m, "Error");
     py::register_exception_translator([](std::exception_ptr p) {
         try {
             if (p) std::rethrow_exception(p);
         } catch (const InputError& e) {
-            error(e.what());
+            (*error)(e.what());
         } catch (const cost::MappingError& e) {
-            error(e.what());
+            (*error)(e.what());
         } catch (const std::filesystem::filesystem_error& e) {
-            error(((e.path1().empty() ? "" : e.path1().string() + ": ") + e.code().message()).c_str());
+            (*error)(((e.path1().empty() ? "" : e.path1().string() + ": ") + e.code().message()).c_str());
         }
     });
 

@@ -32,6 +32,11 @@ __all__ = [
 PathLike = Union[str, "os.PathLike[str]"]
 
 
+def _check_callable(progress: Any) -> None:
+    if progress is not None and not callable(progress):
+        raise TypeError(f"progress must be callable or None, not {type(progress).__name__}")
+
+
 def _frame(csv_text: str, missing: str = "") -> "pandas.DataFrame":
     """A DataFrame from one of elaa's CSV tables; only cells equal to ``missing`` are missing values
     (a layer called "NA" stays a name)."""
@@ -149,8 +154,8 @@ class Evaluation:
                 f"{t.latency_cycles:.6g} cycles, {t.area_mm2:.4g} mm2>")
 
 
-def evaluate(arch: Union[str, Accelerator], net: str, *, search: Optional[str] = None,
-             objective: Optional[str] = None, kinds: Optional[List[str]] = None, batch: int = 1,
+def evaluate(arch: Union[PathLike, Accelerator], net: PathLike, *, search: Optional[str] = None,
+             objective: Optional[str] = None, kinds: Union[str, List[str], None] = None, batch: int = 1,
              threads: int = 1, density: Optional[PathLike] = None, mapping: Optional[PathLike] = None,
              leakage: bool = False) -> Evaluation:
     """Energy, latency and area of a network on an accelerator (``elaa eval``).
@@ -162,8 +167,10 @@ def evaluate(arch: Union[str, Accelerator], net: str, *, search: Optional[str] =
     ``density``/``mapping``: the files of ``--density`` and ``--mapping``. The GIL is released
     while the model runs, so threads evaluate in parallel.
     """
-    native = _elaa.evaluate(arch if isinstance(arch, Accelerator) else os.fspath(arch), net, objective, search,
-                            ",".join(kinds) if kinds else "", batch, threads,
+    if isinstance(kinds, str):
+        kinds = [kinds]
+    native = _elaa.evaluate(arch if isinstance(arch, Accelerator) else os.fspath(arch), os.fspath(net), objective,
+                            search, ",".join(kinds) if kinds else "", batch, threads,
                             os.fspath(density) if density else "", os.fspath(mapping) if mapping else "", leakage)
     return Evaluation(native)
 
@@ -198,9 +205,11 @@ def assess(archs: str = "all", nets: str = "suite", *, objective: Optional[str] 
     comma-separated names). ``objective``/``search``/``threads`` default as on the command line
     (latency, loma, every core). ``out``: also write the command's files there (replacing the
     directory only once the run has succeeded). ``progress(done, total)`` is called after each
-    pair, from the worker threads (one at a time); an exception it raises is raised again when the
-    run ends, before anything is written.
+    pair, from the worker threads (one at a time). If it returns False or raises, no further pair
+    starts, the pairs in flight finish, nothing is written, and the exception (or elaa.Error) is
+    raised. Ctrl-C is noticed when a pair reported from the calling thread finishes.
     """
+    _check_callable(progress)
     native = _elaa.assess(archs, nets, objective, search, threads, os.fspath(out) if out else "", plots, progress)
     return Assessment(native)
 
@@ -214,10 +223,12 @@ def optimise(config: Optional[PathLike] = None, *, out: Optional[PathLike] = Non
     A new run needs ``config`` and ``out``; ``resume=DIR`` continues a run from its checkpoint.
     ``progress(report)`` is called after every generation with a dict (generation, generations,
     evaluations, evaluations_per_s, hypervolume, archive_size, eta_s, cache hit rates). If it
-    returns False, raises, or Ctrl-C is pressed, the run stops after the generation in flight with
-    its checkpoint saved (an exception is raised again then); ``resume=`` continues it. A run that
-    finishes is exported as by the command line (pareto.csv, pareto.json, design TOML files).
+    returns False, raises, or Ctrl-C is pressed, the run stops at the end of that generation with
+    its checkpoint saved and nothing exported (an exception is raised again then); ``resume=``
+    continues it. A run that finishes is exported as by the command line (pareto.csv, pareto.json,
+    history.csv, design TOML files).
     """
+    _check_callable(progress)
     info = _elaa.optimise(os.fspath(config) if config else "", os.fspath(out) if out else "",
                           os.fspath(resume) if resume else "", threads, force, cache_mib, plots, progress)
     frame = load_run(info["dir"])

@@ -1,4 +1,5 @@
 """Type stub of elaa's native module; the public API is re-exported by elaa/__init__.py."""
+import os
 from typing import Any, Callable, Dict, List, Optional, Tuple, Union
 
 __version__: str
@@ -14,7 +15,7 @@ class Accelerator:
     @staticmethod
     def preset(name: str) -> Accelerator: ...
     @staticmethod
-    def from_toml(path_or_text: str) -> Accelerator: ...
+    def from_toml(path_or_text: Union[str, "os.PathLike[str]"]) -> Accelerator: ...
     name: str
     clock_mhz: float
     array: List[int]

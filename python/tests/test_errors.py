@@ -53,13 +53,31 @@ def test_bad_settings():
         elaa.evaluate("tpu_like", "resnet18", search="quick")
     with pytest.raises(elaa.Error, match="kinds: 'convs' is not one of conv"):
         elaa.evaluate("tpu_like", "resnet18", kinds=["convs"])
-    with pytest.raises(elaa.Error, match="batch 0 must be at least 1"):
+    with pytest.raises(elaa.Error, match="batch must be a whole number from 1 to 1048576, got 0"):
         elaa.evaluate("tpu_like", "resnet18", batch=0)
     with pytest.raises(elaa.Error, match="unknown network"):
         elaa.assess("tpu_like", "resnet_51")
 
 
-def test_corrupt_checkpoint(tmp_path):
+def test_corrupt_checkpoint_message_is_the_clis(tmp_path, cli):
     (tmp_path / "checkpoint.elaa").write_bytes(b"garbage")
-    with pytest.raises(elaa.Error, match="checkpoint"):
+    expected = cli_message(cli, "export", tmp_path)
+    with pytest.raises(elaa.Error) as raised:
         elaa.load_run(tmp_path)
+    assert str(raised.value) == expected
+
+
+def test_bad_onnx_message_is_the_clis(tmp_path, cli):
+    bad = tmp_path / "broken.onnx"
+    bad.write_bytes(b"\x08\x07 not a protobuf")
+    expected = cli_message(cli, "import-onnx", bad)
+    with pytest.raises(elaa.Error) as raised:
+        elaa.import_onnx(bad)
+    assert str(raised.value) == expected
+
+
+def test_counts_out_of_range_are_errors():
+    with pytest.raises(elaa.Error, match="threads must be a whole number from 1 to 4096, got -1"):
+        elaa.evaluate("tpu_like", "resnet18", threads=-1)
+    with pytest.raises(elaa.Error, match="batch must be a whole number from 1"):
+        elaa.evaluate("tpu_like", "resnet18", batch=-3)

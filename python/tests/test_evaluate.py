@@ -23,7 +23,9 @@ def test_summary_and_layer_table_match_the_cli(cli):
     ours = elaa.evaluate("eyeriss_like", "mobilenet_v2", search="fast", objective="energy")
     printed = cli("eval", "--arch", "eyeriss_like", "--net", "mobilenet_v2", "--search", "fast",
                   "--objective", "energy").stdout
+    assert ours.summary.startswith("mobilenet_v2 on eyeriss_like (fast search, energy objective)")
     assert printed.endswith(ours.summary)
+    assert str(ours) == ours.summary
     table = cli("eval", "--arch", "eyeriss_like", "--net", "mobilenet_v2", "--search", "fast",
                 "--objective", "energy", "--csv", "-").stdout
     import pandas as pd
@@ -52,9 +54,16 @@ def test_design_file_evaluation_defaults_apply(tmp_path, cli_json):
     text = acc.to_toml() + '\n[evaluation]\nsearch = "fast"\nmapping_objective = "energy"\n'
     path = tmp_path / "design.toml"
     path.write_text(text)
-    ours = elaa.evaluate(str(path), "resnet18")
+    ours = elaa.evaluate(path, "resnet18")  # a pathlib.Path
     assert (ours.search, ours.objective) == ("fast", "energy")
     assert ours.report == cli_json("--arch", path, "--net", "resnet18")
+    # Explicit settings win over the file's, as on the command line.
+    assert elaa.evaluate(path, "resnet18", objective="latency", kinds="conv").report == cli_json(
+        "--arch", path, "--net", "resnet18", "--objective", "latency", "--kinds", "conv")
+    # Every search space may be recorded (an exported design of a deep-search run).
+    deep = elaa.Accelerator.from_toml(text.replace('search = "fast"', 'search = "deep"'))
+    assert 'search = "deep"' in deep.to_toml()
+    assert elaa.Accelerator.from_toml(path) == elaa.Accelerator.from_toml(text)
 
 
 def test_accelerator_edits_equal_the_edited_file(tmp_path, cli_json):

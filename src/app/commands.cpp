@@ -119,8 +119,9 @@ void write_assessment(const std::filesystem::path& dir, const assess::Assessment
 }
 
 PreparedRun prepare_optimisation(const OptimiseRequest& request) {
-    if (request.out.empty() && request.resume.empty())
-        throw InputError("optimise: give either an output directory (a new run) or a run directory to resume");
+    if (request.out.empty() == request.resume.empty())
+        throw InputError("optimise: give either an output directory (a new run) or a run directory to resume, not " +
+                         std::string(request.out.empty() ? "neither" : "both"));
     PreparedRun run;
     run.resume = !request.resume.empty();
     run.dir = run.resume ? request.resume : request.out;
@@ -158,6 +159,12 @@ void write_validation(const std::filesystem::path& dir, const assess::Validation
     if (plots) report::render_plots("scripts/plot_validation.py", dir);
 }
 
+std::string history_csv(const std::vector<optimise::HistoryPoint>& history) {
+    std::string csv = "generation,hypervolume,archive_size\n";
+    for (const auto& h : history) csv += fmt::format("{},{:.9g},{}\n", h.generation, h.hypervolume, h.archive_size);
+    return csv;
+}
+
 std::size_t export_run(const std::filesystem::path& dir, const std::string& format, bool plots) {
     const auto saved = optimise::load_saved_run(dir);
     const optimise::DesignEvaluator evaluator(saved.config);
@@ -167,10 +174,7 @@ std::size_t export_run(const std::filesystem::path& dir, const std::string& form
         std::ostringstream text;
         optimise::write_pareto_csv(text, evaluator, designs);
         write_file_atomically(dir / "pareto.csv", text.str());
-        std::string history = "generation,hypervolume,archive_size\n";
-        for (const auto& h : saved.history)
-            history += fmt::format("{},{:.9g},{}\n", h.generation, h.hypervolume, h.archive_size);
-        write_file_atomically(dir / "history.csv", history);
+        write_file_atomically(dir / "history.csv", history_csv(saved.history));
     }
     if (format == "json" || format == "all")
         write_file_atomically(dir / "pareto.json", optimise::pareto_json(evaluator, designs).dump(1) + "\n");

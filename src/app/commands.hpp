@@ -82,6 +82,9 @@ PreparedRun prepare_optimisation(const OptimiseRequest& request);
 // The control of that run (no MPI, no progress, no stop flag: the caller adds those).
 optimise::RunControl run_control(const OptimiseRequest& request, const PreparedRun& run);
 
+// history.csv of a run: generation, hypervolume (9 significant digits), archive size.
+std::string history_csv(const std::vector<optimise::HistoryPoint>& history);
+
 // Writes a run directory's Pareto set (pareto.csv, pareto.json, history.csv, pareto/design_NNN.toml,
 // plots) for `format` "csv", "json", "toml" or "all"; returns the number of designs.
 std::size_t export_run(const std::filesystem::path& dir, const std::string& format, bool plots);

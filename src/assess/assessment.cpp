@@ -1,5 +1,7 @@
 #include "assess/assessment.hpp"
 
+#include <fmt/format.h>
+
 #include <atomic>
 #include <mutex>
 #include <thread>
@@ -103,6 +105,7 @@ Assessment run_assessment(const AssessOptions& options, const Progress& progress
     std::mutex error_mutex;
     auto worker = [&] {
         for (std::size_t i = next++; i < total; i = next++) {
+            if (options.stop && options.stop->load()) break;
             try {
                 PairResult& p = a.pairs[i];
                 p.network = i / a.accelerators.size();
@@ -130,6 +133,8 @@ Assessment run_assessment(const AssessOptions& options, const Progress& progress
     worker();
     for (auto& t : pool) t.join();
     if (error) std::rethrow_exception(error);
+    if (done < total)
+        throw InputError(fmt::format("assess: stopped after {} of {} pairs; nothing was written", done.load(), total));
     return a;
 }
 

@@ -3,6 +3,7 @@
 // its published accuracy, giving the 4-D trade-off energy / latency / area / top-1.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <optional>
 #include <string>
@@ -19,6 +20,9 @@ struct AssessOptions {
     mapping::Objective objective = mapping::Objective::Latency;
     mapping::SearchSpace space = mapping::SearchSpace::Loma;  // the paper's (ZigZag's LOMA)
     unsigned threads = 1;
+    // Set from elsewhere (another thread, the progress callback): no further pair starts, and
+    // run_assessment throws InputError saying how far it got.
+    const std::atomic<bool>* stop = nullptr;
 };
 
 // Network selections of `--nets`: "suite" (the 34-network suite), "contemporary" (transformers and

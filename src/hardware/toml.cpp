@@ -461,7 +461,8 @@ Accelerator from_table(const toml::table& root, const std::string& source) {
         check_keys(t, {"search", "mapping_objective"}, place);
         if (const auto* n = t.get("search")) {
             acc.evaluation.search = as_string(*n, "search", place);
-            if (acc.evaluation.search != "fast" && acc.evaluation.search != "loma" && acc.evaluation.search != "full")
+            const auto& e = acc.evaluation.search;  // mapping::parse_search_space's names (hardware sits below mapping)
+            if (e != "fast" && e != "loma" && e != "full" && e != "deep")
                 place.fail(*n, "'search' must be fast, loma, full or deep, got '" + acc.evaluation.search + "'");
         }
         if (const auto* n = t.get("mapping_objective")) {

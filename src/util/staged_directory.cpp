@@ -1,5 +1,7 @@
 #include "util/staged_directory.hpp"
 
+#include <atomic>
+
 #include <fcntl.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -22,7 +24,10 @@ StagedDirectory::StagedDirectory(fs::path target) : target_(std::move(target)) {
         throw InputError(target_.string() + ": the parent directory " + parent.string() + " does not exist");
     if (fs::exists(target_, ec) && !fs::is_directory(target_, ec))
         throw InputError(target_.string() + ": exists and is not a directory");
-    staging_ = parent / ("." + target_.filename().string() + ".staging-" + std::to_string(::getpid()));
+    // Unique per process and per object: two threads staging the same target do not share a directory.
+    static std::atomic<unsigned> serial{0};
+    staging_ = parent / ("." + target_.filename().string() + ".staging-" + std::to_string(::getpid()) + "-" +
+                         std::to_string(serial++));
     fs::remove_all(staging_, ec);
     if (!fs::create_directory(staging_, ec))
         throw InputError(target_.string() + ": cannot write in " + parent.string() + " (" + ec.message() + ")");
