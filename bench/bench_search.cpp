@@ -133,13 +133,13 @@ double thread_cpu_ms() {
     return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_nsec) * 1e-6;
 }
 
-std::vector<const Layer*> unique_searched_shapes(const Network& n, const Accelerator& acc, const SearchOptions& options) {
-    const std::string fp = elaa::hardware::fingerprint(acc);
-    std::map<std::string, const Layer*> by_key;  // the key the network evaluation memoises by
+// On one accelerator the layer's key is the whole key the network evaluation memoises by.
+std::vector<const Layer*> unique_searched_shapes(const Network& n, const SearchOptions& options) {
+    std::map<std::string, const Layer*> by_key;
     for (const auto& layer : n.layers) {
         const auto kind = elaa::cost::kind_class(layer.kind);
         if (kind == elaa::cost::KindClass::Conv || kind == elaa::cost::KindClass::Fc)
-            by_key.emplace(elaa::cost::search_key(layer, fp, options), &layer);
+            by_key.emplace(elaa::cost::layer_search_key(layer, options), &layer);
     }
     std::vector<const Layer*> out;
     for (const auto& [key, layer] : by_key) out.push_back(layer);
@@ -149,7 +149,7 @@ std::vector<const Layer*> unique_searched_shapes(const Network& n, const Acceler
 void per_shape_distribution(benchmark::State& state, const std::string& arch, const std::string& net, SearchSpace space) {
     const Accelerator& acc = preset(arch);
     const auto options = options_for(space);
-    const auto shapes = unique_searched_shapes(network(net), acc, options);
+    const auto shapes = unique_searched_shapes(network(net), options);
     std::vector<double> fastest(shapes.size(), 1e300);
     for (auto _ : state)
         for (std::size_t i = 0; i < shapes.size(); ++i) {

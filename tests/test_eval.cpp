@@ -266,45 +266,85 @@ TEST_CASE("eval: a bounded search cache keeps two generations within its budget 
     const auto resnet18 = workload::Zoo::instance().build("resnet18");
     const auto reference = cost::evaluate_network(resnet18, acc, options);
 
-    // An entry is at least sizeof(SearchResult) + its key: a budget of five entries holds two or
-    // three per generation, so resnet18's 12 searches rotate the generations several times.
-    const std::size_t entry = sizeof(mapping::SearchResult) + 64;
-    cost::SearchCache small(5 * entry);
+    // A budget of five of the smallest possible entries plus the fingerprint's share in each
+    // generation holds two or three entries per generation, so resnet18's 12 searches rotate the
+    // generations several times.
+    const std::string fp = hardware::fingerprint(acc);
+    const cost::SearchCache sizing;  // entry_bytes depends on what a cache keeps
+    const std::size_t entry = sizing.entry_bytes("", mapping::SearchResult{});
+    const std::size_t budget = 5 * entry + 2 * cost::SearchCache::accelerator_bytes(fp);
+    cost::SearchCache small(budget);
     const auto first = cost::evaluate_network(resnet18, acc, options, &small);
     CHECK(small.size() < 12);
     CHECK(small.size() >= 2);
-    CHECK(small.bytes() <= 5 * entry + entry);  // each generation stops at half the budget (one entry may cross it)
+    std::size_t largest = 0;  // each generation stops at half the budget: one entry may cross it
+    for (const auto& layer : reference.layers)
+        if (layer.costed) largest = std::max(largest, sizing.entry_bytes(std::string(200, 'k'), layer.result));
+    CHECK(small.bytes() <= budget + largest);
     check_same_network_cost(reference, first);
     // A second pass reruns the evicted searches and gives the same numbers.
     check_same_network_cost(reference, cost::evaluate_network(resnet18, acc, options, &small));
 
-    // The generations by hand: entries of equal size e, budget 4e, so each generation holds two.
+    // The generations by hand: entries of equal size e under one accelerator of share a, budget
+    // 4e + 2a, so each generation holds two.
     auto result = [](std::size_t id) {
         mapping::SearchResult r;
         r.orderings = id;
         return r;
     };
-    const std::size_t e = 2 + sizeof(mapping::SearchResult) + 64;  // key "kN", result, node
-    cost::SearchCache cache(4 * e);
-    cache.insert("k1", result(1));
-    cache.insert("k2", result(2));
-    CHECK(cache.bytes() == 2 * e);
-    cache.insert("k3", result(3));  // newer full: {k1, k2} become the older generation
+    const std::size_t e = sizing.entry_bytes("k1", result(1));
+    CHECK(e == 2 + sizing.entry_bytes("", result(1)));  // keys count by their length
+    const std::size_t a = cost::SearchCache::accelerator_bytes("acc");
+    cost::SearchCache cache(4 * e + 2 * a);
+    cache.insert("acc", "k1", result(1));
+    cache.insert("acc", "k2", result(2));
+    CHECK(cache.bytes() == 2 * e + a);  // the fingerprint once, not once per entry
+    cache.insert("acc", "k3", result(3));  // newer full: {k1, k2} become the older generation
     CHECK(cache.size() == 3);
-    CHECK(cache.find("k1")->orderings == 1);  // found in the older one, moved to the newer {k3, k1}
-    cache.insert("k4", result(4));  // newer full again: {k3, k1} older, k2 dropped
-    CHECK_FALSE(cache.find("k2"));
-    CHECK(cache.find("k3")->orderings == 3);
-    CHECK(cache.find("k1")->orderings == 1);
-    CHECK(cache.find("k4")->orderings == 4);
+    CHECK(cache.bytes() == 3 * e + 2 * a);
+    CHECK(cache.find("acc", "k1")->orderings == 1);  // found in the older one, moved to the newer {k3, k1}
+    CHECK_FALSE(cache.find("other", "k1"));  // the same layer on another accelerator is another search
+    cache.insert("acc", "k4", result(4));  // newer full again: {k3, k1} older, k2 dropped
+    CHECK_FALSE(cache.find("acc", "k2"));
+    CHECK(cache.find("acc", "k3")->orderings == 3);
+    CHECK(cache.find("acc", "k1")->orderings == 1);
+    CHECK(cache.find("acc", "k4")->orderings == 4);
     CHECK(cache.size() == 3);
-    CHECK(cache.bytes() <= 4 * e);
+    CHECK(cache.bytes() <= 4 * e + 2 * a);
 
-    // Unbounded (the default): all 12 stay.
+    // Unbounded (the default): all 12 stay, in under two thirds of what 12 SearchResults with the
+    // fingerprint in every key would take, even before their loops (the inline traffic table alone
+    // is 1.8 KB).
     cost::SearchCache unbounded;
     cost::evaluate_network(resnet18, acc, options, &unbounded);
     CHECK(unbounded.size() == 12);
     CHECK(unbounded.bytes() > 12 * entry);
+    CHECK(3 * unbounded.bytes() < 2 * 12 * (sizeof(mapping::SearchResult) + fp.size() + 64));
+
+    // Keeping the figures only (the optimiser's cache): hits give every figure, no mapping and no
+    // traffic table, in under a third of the memory.
+    cost::SearchCache figures(0, cost::SearchCache::Keep::Figures);
+    const auto searched = cost::evaluate_network(resnet18, acc, options, &figures);
+    check_same_network_cost(reference, searched);  // misses are searches: complete
+    const auto answered = cost::evaluate_network(resnet18, acc, options, &figures);
+    CHECK(answered.cache_hits == 21);
+    CHECK(answered.energy_pj == reference.energy_pj);
+    CHECK(answered.latency_cycles == reference.latency_cycles);
+    CHECK(answered.dram_bits == reference.dram_bits);
+    CHECK(answered.spatial_utilisation == reference.spatial_utilisation);
+    CHECK(answered.temporal_utilisation == reference.temporal_utilisation);
+    for (std::size_t i = 0; i < answered.layers.size(); ++i) {
+        if (!answered.layers[i].costed) continue;
+        const auto& got = answered.layers[i].result;
+        const auto& want = reference.layers[i].result.cost;
+        CHECK(got.cost.energy_pj() == want.energy_pj());
+        CHECK(got.cost.latency_cycles() == want.latency_cycles());
+        CHECK(got.cost.ideal_cycles == want.ideal_cycles);
+        CHECK(got.cost.traffic.empty());
+        CHECK(got.mapping.temporal.levels[0].empty());
+    }
+    CHECK(figures.size() == 12);
+    CHECK(figures.bytes() * 3 < unbounded.bytes());
 }
 
 TEST_CASE("eval: a depthwise layer on tpu_like falls back to the default dataflow and uses 1 MAC", "[eval]") {

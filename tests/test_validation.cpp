@@ -155,8 +155,8 @@ TEST_CASE("density files set per-layer densities and reject what they cannot mea
     auto sparse = dense;
     sparse.input_density = 0.5;
     const mapping::SearchOptions options;
-    CHECK(cost::search_key(dense, "fp", options) != cost::search_key(sparse, "fp", options));
-    CHECK(cost::search_key(dense, "fp", options).find("den") == std::string::npos);
+    CHECK(cost::layer_search_key(dense, options) != cost::layer_search_key(sparse, options));
+    CHECK(cost::layer_search_key(dense, options).find("den") == std::string::npos);
 }
 
 TEST_CASE("the committed validation run regenerates from the committed data file", "[validation]") {

@@ -19,12 +19,12 @@ struct MemoryTraffic {
     double energy_pj = 0;
 };
 
-struct LayerCost {
+// Every figure of a layer's cost but the traffic table: what a search cache keeps beside a copy of
+// the traffic cut to its length (LayerCost's inline table has room for 32 entries, about 1.8 KB).
+struct LayerFigures {
     double mac_energy_pj = 0;
     double memory_energy_pj = 0;
     double energy_pj() const { return mac_energy_pj + memory_energy_pj; }
-    // One entry per (operand, level); fixed capacity keeps evaluation free of heap allocations.
-    boost::container::static_vector<MemoryTraffic, 32> traffic;
 
     double ideal_cycles = 0;     // ceil(MACs / array size): a fully used array
     double temporal_cycles = 0;  // product of the temporal loops (includes spatial under-use)
@@ -36,6 +36,11 @@ struct LayerCost {
     double spatial_utilisation = 0;   // average active MACs / array size
     double temporal_utilisation = 0;  // temporal cycles / latency
     double dram_bits = 0;             // traffic crossing DRAM ports
+};
+
+struct LayerCost : LayerFigures {
+    // One entry per (operand, level); fixed capacity keeps evaluation free of heap allocations.
+    boost::container::static_vector<MemoryTraffic, 32> traffic;
 
     bool operator<(const LayerCost&) const = delete;
 };

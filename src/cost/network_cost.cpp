@@ -52,55 +52,103 @@ KindClass kind_class(workload::OpKind kind) {
 }
 
 namespace {
+constexpr std::size_t kNodeOverhead = 64;  // hash-table node, bucket pointer, cached hash, allocator slack
+}  // namespace
 
-// What one entry costs, estimated from sizes (not capacities, so that a copy costs the same): its
-// key, the result with its loops, and the hash-table node around them.
-std::size_t entry_bytes(const std::string& key, const mapping::SearchResult& result) {
-    constexpr std::size_t kNodeOverhead = 64;  // node, bucket pointer, cached hash, allocator slack
-    std::size_t bytes = key.size() + sizeof(mapping::SearchResult) + kNodeOverhead;
-    for (const auto& levels : result.mapping.temporal.levels)
-        for (const auto& level : levels) bytes += sizeof(level) + level.size() * sizeof(mapping::Loop);
-    for (const auto& dim : result.mapping.spatial.per_array_dim)
-        bytes += sizeof(dim) + dim.size() * sizeof(mapping::SpatialLoop);
+// Estimated from sizes, not capacities, so that a copy costs the same.
+std::size_t SearchCache::bytes_of(const std::string& layer, const Entry& entry) {
+    std::size_t bytes = layer.size() + sizeof(Entry) + kNodeOverhead;
+    if (const auto* d = entry.detail.get()) {
+        bytes += sizeof(Detail) + d->traffic.size() * sizeof(MemoryTraffic);
+        for (const auto& levels : d->mapping.temporal.levels)
+            for (const auto& level : levels) bytes += sizeof(level) + level.size() * sizeof(mapping::Loop);
+        for (const auto& dim : d->mapping.spatial.per_array_dim)
+            bytes += sizeof(dim) + dim.size() * sizeof(mapping::SpatialLoop);
+    }
     return bytes;
 }
 
-}  // namespace
+std::size_t SearchCache::entry_bytes(const std::string& layer, const mapping::SearchResult& result) const {
+    return bytes_of(layer, compact(result));
+}
 
-std::optional<mapping::SearchResult> SearchCache::find(const std::string& key) {
+std::size_t SearchCache::accelerator_bytes(const std::string& accelerator) {
+    return accelerator.size() + sizeof(std::unordered_map<std::string, Entry>) + kNodeOverhead;
+}
+
+SearchCache::Entry SearchCache::compact(const mapping::SearchResult& result) const {
+    Entry entry{static_cast<const LayerFigures&>(result.cost), nullptr, result.orderings, result.evaluations,
+                result.fell_back_to_loma};
+    if (keep_ == Keep::Everything)
+        entry.detail = std::make_unique<Detail>(
+            Detail{result.mapping, std::vector<MemoryTraffic>(result.cost.traffic.begin(), result.cost.traffic.end())});
+    return entry;
+}
+
+mapping::SearchResult SearchCache::expand(const Entry& entry) {
+    mapping::SearchResult result;
+    static_cast<LayerFigures&>(result.cost) = entry.figures;
+    if (const auto* d = entry.detail.get()) {
+        result.mapping = d->mapping;
+        result.cost.traffic.assign(d->traffic.begin(), d->traffic.end());
+    }
+    result.orderings = entry.orderings;
+    result.evaluations = entry.evaluations;
+    result.fell_back_to_loma = entry.fell_back_to_loma;
+    return result;
+}
+
+std::optional<mapping::SearchResult> SearchCache::find(const std::string& accelerator, const std::string& layer) {
     Generation dropped;  // freed after the lock is released, not while other threads wait for it
     std::lock_guard lock(mutex_);
-    if (auto it = newer_.entries.find(key); it != newer_.entries.end()) return it->second;
-    auto it = older_.entries.find(key);  // std::unordered_map compares the whole key on a hash match
-    if (it == older_.entries.end()) return std::nullopt;
-    mapping::SearchResult found = it->second;
-    older_.bytes -= entry_bytes(it->first, it->second);
-    older_.entries.erase(it);
-    dropped = insert_locked(key, found);  // still in use: keep it through the next eviction
+    if (auto acc = newer_.by_accelerator.find(accelerator); acc != newer_.by_accelerator.end())
+        if (auto it = acc->second.find(layer); it != acc->second.end()) return expand(it->second);
+    auto acc = older_.by_accelerator.find(accelerator);  // std::unordered_map compares whole keys on a hash match
+    if (acc == older_.by_accelerator.end()) return std::nullopt;
+    auto it = acc->second.find(layer);
+    if (it == acc->second.end()) return std::nullopt;
+    Entry entry = std::move(it->second);
+    auto found = expand(entry);
+    older_.bytes -= bytes_of(layer, entry);
+    --older_.entries;
+    acc->second.erase(it);
+    if (acc->second.empty()) {
+        older_.bytes -= accelerator_bytes(accelerator);
+        older_.by_accelerator.erase(acc);
+    }
+    dropped = insert_locked(accelerator, layer, std::move(entry));  // still in use: keep it through the next eviction
     return found;
 }
 
-void SearchCache::insert(const std::string& key, const mapping::SearchResult& result) {
+void SearchCache::insert(const std::string& accelerator, const std::string& layer, const mapping::SearchResult& result) {
     Generation dropped;  // as in find()
     std::lock_guard lock(mutex_);
-    if (newer_.entries.count(key) || older_.entries.count(key)) return;  // two threads searched it at once
-    dropped = insert_locked(key, result);
+    for (const auto* generation : {&newer_, &older_})  // two threads searched it at once
+        if (auto acc = generation->by_accelerator.find(accelerator); acc != generation->by_accelerator.end())
+            if (acc->second.count(layer)) return;
+    dropped = insert_locked(accelerator, layer, compact(result));
 }
 
-SearchCache::Generation SearchCache::insert_locked(const std::string& key, mapping::SearchResult result) {
-    const std::size_t bytes = entry_bytes(key, result);
+SearchCache::Generation SearchCache::insert_locked(const std::string& accelerator, const std::string& layer, Entry entry) {
+    const auto bytes_in_newer = [&] {
+        return bytes_of(layer, entry) +
+               (newer_.by_accelerator.count(accelerator) ? 0 : accelerator_bytes(accelerator));
+    };
+    std::size_t bytes = bytes_in_newer();
     Generation dropped;
-    if (budget_bytes_ && newer_.bytes + bytes > budget_bytes_ / 2 && !newer_.entries.empty()) {
+    if (budget_bytes_ && newer_.bytes + bytes > budget_bytes_ / 2 && newer_.entries > 0) {
         dropped = std::exchange(older_, std::exchange(newer_, Generation{}));
+        bytes = bytes_in_newer();  // the accelerator is new to the fresh generation
     }
-    newer_.entries.emplace(key, std::move(result));
+    newer_.by_accelerator[accelerator].emplace(layer, std::move(entry));
+    ++newer_.entries;
     newer_.bytes += bytes;
     return dropped;
 }
 
 std::size_t SearchCache::size() const {
     std::lock_guard lock(mutex_);
-    return newer_.entries.size() + older_.entries.size();
+    return newer_.entries + older_.entries;
 }
 
 std::size_t SearchCache::bytes() const {
@@ -108,8 +156,7 @@ std::size_t SearchCache::bytes() const {
     return newer_.bytes + older_.bytes;
 }
 
-std::string search_key(const workload::Layer& l, const std::string& accelerator_fingerprint,
-                       const mapping::SearchOptions& options) {
+std::string layer_search_key(const workload::Layer& l, const mapping::SearchOptions& options) {
     char buf[512];
     std::snprintf(buf, sizeof buf, "%s|%lld,%lld,%lld,%lld,%lld,%lld,%lld,%lld|s%d,%d|d%d,%d|p%d,%d,%d,%d|i%lld,%lld|"
                   "b%d|q%d,%d,%d,%d|%s,%s,%zu|",
@@ -128,7 +175,7 @@ std::string search_key(const workload::Layer& l, const std::string& accelerator_
         std::snprintf(buf, sizeof buf, "den%.17g,%.17g|", l.input_density, l.output_density);
         key += buf;
     }
-    return key + accelerator_fingerprint;
+    return key;
 }
 
 NetworkCost evaluate_network(const workload::Network& net, const hardware::Accelerator& acc,
@@ -167,7 +214,7 @@ NetworkCost evaluate_network(const workload::Network& net, const hardware::Accel
             }
             continue;
         }
-        keys[i] = search_key(at_datapath(layer), fp, options.search);
+        keys[i] = layer_search_key(at_datapath(layer), options.search);
         auto [it, inserted] = key_index.emplace(keys[i], first_of_key.size());
         if (inserted) first_of_key.push_back(i);
         job_of_layer[i] = it->second;
@@ -183,14 +230,14 @@ NetworkCost evaluate_network(const workload::Network& net, const hardware::Accel
             const std::string& key = keys[first_of_key[j]];
             try {
                 if (cache) {
-                    if (auto found = cache->find(key)) {
+                    if (auto found = cache->find(fp, key)) {
                         results[j] = std::move(*found);
                         ++hits;
                         continue;
                     }
                 }
                 results[j] = mapping::search(at_datapath(layer), acc, options.search);
-                if (cache) cache->insert(key, results[j]);
+                if (cache) cache->insert(fp, key, results[j]);
             } catch (...) {
                 errors[j] = std::current_exception();
             }

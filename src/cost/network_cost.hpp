@@ -51,41 +51,70 @@ struct NetworkCost {
     std::size_t unique_shapes = 0, cache_hits = 0;
 };
 
-// Memoises searches by the full evaluation key (accelerator fingerprint, layer shape and
-// precisions, objective, search space, dataflow), comparing keys in full. Thread-safe.
+// Memoises searches by their full evaluation key: the accelerator's fingerprint and the layer's key
+// (shape, precisions, objective, search space), both compared in full. Thread-safe.
 //
-// Optionally bounded (an optimisation run evaluates designs for hours, about 3.5 KB per cached
-// search): entries live in two generations of at most half the budget each; when the newer one is
-// full, the older one is dropped and the newer becomes the older; a hit in the older generation
-// moves the entry to the newer one. Evicting changes speed, never numbers: a search that is no
-// longer cached is simply run again and gives the same result.
+// Entries are kept compact: the fingerprint (about 1 KB) once per accelerator, not once per layer,
+// and the traffic table cut to its length (about 1.3 KB an entry instead of 3.5). A hit rebuilds the
+// SearchResult exactly. A cache that keeps the figures only (Keep::Figures: every LayerFigures
+// value, but no mapping and no traffic table; about 0.3 KB an entry) serves callers that need
+// network totals, the optimiser.
+//
+// Optionally bounded (an optimisation run evaluates designs for hours): entries live in two
+// generations of at most half the budget each; when the newer one is full, the older one is
+// dropped and the newer becomes the older; a hit in the older generation moves the entry to the
+// newer one. Evicting changes speed, never numbers: a search that is no longer cached is simply run
+// again and gives the same result.
 class SearchCache {
 public:
     // `budget_bytes`: the memory the entries may use (estimated: keys, results, their loops and the
-    // hash-table node); 0 = unbounded.
-    explicit SearchCache(std::size_t budget_bytes = 0) : budget_bytes_(budget_bytes) {}
-    std::optional<mapping::SearchResult> find(const std::string& key);
-    void insert(const std::string& key, const mapping::SearchResult& result);
+    // hash-table nodes); 0 = unbounded.
+    enum class Keep { Everything, Figures };
+    explicit SearchCache(std::size_t budget_bytes = 0, Keep keep = Keep::Everything)
+        : budget_bytes_(budget_bytes), keep_(keep) {}
+    std::optional<mapping::SearchResult> find(const std::string& accelerator, const std::string& layer);
+    void insert(const std::string& accelerator, const std::string& layer, const mapping::SearchResult& result);
     std::size_t size() const;   // entries in both generations
     std::size_t bytes() const;  // their estimated memory
 
+    // The estimates behind bytes(): one entry, and one accelerator's share (its fingerprint, once per
+    // generation that holds any of its entries).
+    std::size_t entry_bytes(const std::string& layer, const mapping::SearchResult& result) const;
+    static std::size_t accelerator_bytes(const std::string& accelerator);
+
 private:
+    struct Detail {  // Keep::Everything only
+        mapping::Mapping mapping;
+        std::vector<MemoryTraffic> traffic;
+    };
+    struct Entry {
+        LayerFigures figures;
+        std::unique_ptr<Detail> detail;
+        std::size_t orderings = 0, evaluations = 0;
+        bool fell_back_to_loma = false;
+    };
+    static std::size_t bytes_of(const std::string& layer, const Entry& entry);
+    Entry compact(const mapping::SearchResult& result) const;
+    static mapping::SearchResult expand(const Entry& entry);
     struct Generation {
-        std::unordered_map<std::string, mapping::SearchResult> entries;
-        std::size_t bytes = 0;
+        std::unordered_map<std::string, std::unordered_map<std::string, Entry>> by_accelerator;
+        std::size_t entries = 0, bytes = 0;
     };
     // Inserts into the newer generation; returns the generation a rotation dropped (empty if none).
-    Generation insert_locked(const std::string& key, mapping::SearchResult result);
+    Generation insert_locked(const std::string& accelerator, const std::string& layer, Entry entry);
 
     mutable std::mutex mutex_;
     std::size_t budget_bytes_;
+    Keep keep_;
     Generation newer_, older_;
 };
 
-// The full key of one layer search.
-std::string search_key(const workload::Layer& layer, const std::string& accelerator_fingerprint,
-                       const mapping::SearchOptions& options);
+// The layer's part of a search's key: everything of the layer and the search options that can
+// change the result (the accelerator's part is hardware::fingerprint).
+std::string layer_search_key(const workload::Layer& layer, const mapping::SearchOptions& options);
 
+// With a cache that keeps figures only, layers answered from it have their figures but an empty
+// mapping and traffic table.
 // Throws cost::MappingError (a layer that fits no mapping, an invalid given mapping) naming the layer.
 NetworkCost evaluate_network(const workload::Network& net, const hardware::Accelerator& acc,
                              const EvalOptions& options, SearchCache* cache = nullptr);

@@ -40,7 +40,7 @@ double geometric_mean(const std::vector<double>& values) {
 }  // namespace
 
 DesignEvaluator::DesignEvaluator(const RunConfig& config, std::size_t search_cache_bytes)
-    : config_(config), searches_(search_cache_bytes) {
+    : config_(config), searches_(search_cache_bytes, cost::SearchCache::Keep::Figures) {  // totals are all it needs
     auto space = config.problem == ProblemKind::NetworkForHardware ? network_only_space(config)
                                                                    : encodings::load_search_space(config.space);
     if (config.problem == ProblemKind::HardwareForSuite && space.gene_for(encodings::Target::Network))

@@ -38,7 +38,7 @@ struct EvaluatorStats {
 };
 
 // The default memory bound of an evaluator's mapping-search cache (elaa optimise --cache-mib).
-inline constexpr std::size_t kDefaultSearchCacheBytes = std::size_t{1024} << 20;
+inline constexpr std::size_t kDefaultSearchCacheBytes = std::size_t{64} << 20;
 
 class DesignEvaluator {
 public:
