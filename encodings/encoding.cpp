@@ -72,7 +72,7 @@ Encoding::Encoding(SearchSpace space) : space_(std::move(space)) {
     base_precision_ = find_precision(space_.precision);
     if (!base_precision_) throw std::logic_error("search space without a known base precision");
 
-    for (const auto& network : choices(space_, Target::Network, space_.network))
+    for (const auto& network : space_networks(space_))
         for (const auto& precision : choices(space_, Target::Precision, space_.precision))
             accuracy_problems_[accuracy_key(network, precision)] = accuracy_problem(network, *find_precision(precision));
 }
@@ -171,6 +171,8 @@ Design Encoding::build(const std::vector<double>& genome) const {
     design.network = space_.network;
     const PrecisionSpec* precision = base_precision_;
     const DataflowTemplate* flow = space_.dataflow.empty() ? nullptr : find_template(space_.dataflow);
+    const NetworkFamily* family = nullptr;
+    std::array<double, 3> grid_position{};
 
     for (std::size_t p = 0; p < x.size(); ++p) {
         const Gene& gene = gene_at(p);
@@ -192,8 +194,13 @@ Design Encoding::build(const std::vector<double>& genome) const {
             case Target::Dataflow: flow = find_template(gene.labels[index]); break;
             case Target::Precision: precision = find_precision(gene.labels[index]); break;
             case Target::Network: design.network = gene.labels[index]; break;
+            case Target::NetworkFamily: family = find_family(gene.labels[index]); break;
+            case Target::NetworkWidth: grid_position[0] = gene_value(gene, x[p]); break;
+            case Target::NetworkResolution: grid_position[1] = gene_value(gene, x[p]); break;
+            case Target::NetworkDepth: grid_position[2] = gene_value(gene, x[p]); break;
         }
     }
+    if (family) resolve_cell(design, *family, grid_position, *precision);
     if (precision != base_precision_) apply_precision(acc, *precision);
     if (flow) apply_dataflow(acc, *flow);
     hardware::tech::fill_derived_costs(acc);
@@ -205,10 +212,55 @@ Design Encoding::build(const std::vector<double>& genome) const {
     return design;
 }
 
+void Encoding::resolve_cell(Design& design, const NetworkFamily& family, const std::array<double, 3>& at,
+                            const PrecisionSpec& precision) const {
+    const auto published = [&](const GridCell& cell) {
+        const auto it = accuracy_problems_.find(accuracy_key(cell.network, precision.name));
+        return it != accuracy_problems_.end() && it->second.empty();
+    };
+    const GridCell* cell = family.find(at);
+    if (cell && (published(*cell) || space_.network_missing == MissingCell::Infeasible)) {
+        design.network = cell->network;  // infeasibility() names a missing accuracy row
+        return;
+    }
+    std::string where;
+    for (GridAxis axis : kGridAxes)
+        if (family.varies(axis))
+            where += fmt::format("{}{} {}", where.empty() ? "" : ", ", to_string(axis), fmt_number(at[static_cast<std::size_t>(axis)]));
+    if (space_.network_missing == MissingCell::Infeasible) {
+        design.cell_problem = fmt::format("family '{}' has no network at {} ({}); accuracy is never interpolated",
+                                          family.name, where, family.about);
+        return;
+    }
+    // The nearest reachable cell with a row, by the distance between gene positions; ties keep the first.
+    const GridCell* best = nullptr;
+    double best_distance = INFINITY;
+    for (const auto& candidate : family.cells) {
+        if (!cell_reachable(space_, family, candidate) || !published(candidate)) continue;
+        double distance = 0;
+        for (GridAxis axis : kGridAxes) {
+            if (!family.varies(axis)) continue;
+            const Gene& gene = *space_.gene_for(axis_target(axis));
+            distance += std::abs(static_cast<double>(*gene_position(gene, candidate[axis])) -
+                                 static_cast<double>(*gene_position(gene, at[static_cast<std::size_t>(axis)])));
+        }
+        if (distance < best_distance) {
+            best = &candidate;
+            best_distance = distance;
+        }
+    }
+    if (best) design.network = best->network;
+    else
+        design.cell_problem = fmt::format("family '{}' has no network the genes reach with a {} accuracy row",
+                                          family.name, precision.accuracy);
+}
+
 std::string Encoding::infeasibility(const Design& design) const {
     std::vector<std::string> reasons;
     const auto accuracy = accuracy_problems_.find(accuracy_key(design.network, design.precision));
-    if (accuracy == accuracy_problems_.end())
+    if (!design.cell_problem.empty())
+        reasons.push_back(design.cell_problem);
+    else if (accuracy == accuracy_problems_.end())
         reasons.push_back(fmt::format("network '{}' at precision '{}' is not in the space", design.network,
                                       design.precision));
     else if (!accuracy->second.empty())
@@ -299,6 +351,20 @@ double Encoding::genome_value(const Gene& gene, const Design& design) const {
         }
         case Target::Precision: return index_of_label(gene, design.precision);
         case Target::Network: return index_of_label(gene, design.network);
+        case Target::NetworkFamily:
+        case Target::NetworkWidth:
+        case Target::NetworkResolution:
+        case Target::NetworkDepth: {
+            const auto placed = grid_cell_of(design.network);
+            if (!placed) not_in_space(gene, "(network '" + design.network + "' is on no family's grid)", offered_values(gene));
+            const auto& [family, cell] = *placed;
+            if (gene.target == Target::NetworkFamily) return index_of_label(gene, family->name);
+            const GridAxis axis = gene.target == Target::NetworkWidth        ? GridAxis::Width
+                                  : gene.target == Target::NetworkResolution ? GridAxis::Resolution
+                                                                             : GridAxis::Depth;
+            // An axis the family does not vary on takes the gene's first value.
+            return family->varies(axis) ? index_of_number(gene, (*cell)[axis]) : lower(gene);
+        }
     }
     return 0;
 }
@@ -320,11 +386,20 @@ std::vector<double> Encoding::encode(const Design& design) const {
 
 std::vector<std::pair<std::string, std::string>> Encoding::describe(const std::vector<double>& genome) const {
     const std::vector<double> x = normalise(genome);
+    const NetworkFamily* family = nullptr;
+    for (std::size_t p = 0; p < x.size(); ++p)
+        if (gene_at(p).target == Target::NetworkFamily) family = find_family(gene_at(p).labels[static_cast<std::size_t>(x[p])]);
+    const auto unused_axis = [&](const Gene& gene) {
+        for (GridAxis axis : kGridAxes)
+            if (gene.target == axis_target(axis)) return family && !family->varies(axis);
+        return false;
+    };
     std::vector<std::pair<std::string, std::string>> out;
     for (std::size_t p = 0; p < x.size(); ++p) {
         const Gene& gene = gene_at(p);
-        const std::string value = gene.labels.empty() ? fmt_number(gene_value(gene, x[p]))
-                                                      : gene.labels[static_cast<std::size_t>(x[p])];
+        const std::string value = unused_axis(gene)      ? "-"  // the chosen family has no such axis
+                                  : gene.labels.empty() ? fmt_number(gene_value(gene, x[p]))
+                                                        : gene.labels[static_cast<std::size_t>(x[p])];
         out.emplace_back(gene.name, value);
     }
     return out;

@@ -25,6 +25,8 @@ struct Design {
     // The layer precision the evaluator uses on this datapath (accelerator.layer_precision():
     // operands at precision_bits, partial sums at twice that).
     workload::Precision layer_precision;
+    // Topology genes: why the chosen grid cell gives no network (network then empty).
+    std::string cell_problem;
     bool operator==(const Design&) const = default;
 };
 
@@ -89,6 +91,10 @@ private:
     void apply_precision(hardware::Accelerator& acc, const PrecisionSpec& spec) const;
     void apply_dataflow(hardware::Accelerator& acc, const DataflowTemplate& flow) const;
     double genome_value(const Gene& gene, const Design& design) const;
+    // Topology genes: the network of the chosen family at the chosen grid position (or, under
+    // network_missing = "nearest", the nearest cell with an accuracy row at the precision).
+    void resolve_cell(Design& design, const NetworkFamily& family, const std::array<double, 3>& at,
+                      const PrecisionSpec& precision) const;
 
     SearchSpace space_;
     std::vector<std::size_t> order_;  // genome position -> index into space_.genes

@@ -137,13 +137,19 @@ ParsedTarget parse_target(const toml::node& node, const std::string& text, const
     for (std::string part; std::getline(stream, part, '.');) parts.push_back(part);
     static const std::string accepted =
         "array.<dimension>.size, memory.<name>.size_bits, memory.<name>.bw_bits, frequency_mhz, dataflow, "
-        "precision, network";
+        "precision, network, network.family, network.width, network.resolution, network.depth";
 
     if (parts.size() == 1) {
         if (text == "frequency_mhz") return {Target::Frequency};
         if (text == "dataflow") return {Target::Dataflow};
         if (text == "precision") return {Target::Precision};
         if (text == "network") return {Target::Network};
+    }
+    if (parts.size() == 2 && parts[0] == "network") {
+        if (parts[1] == "family") return {Target::NetworkFamily};
+        if (parts[1] == "width") return {Target::NetworkWidth};
+        if (parts[1] == "resolution") return {Target::NetworkResolution};
+        if (parts[1] == "depth") return {Target::NetworkDepth};
     }
     if (parts.size() == 3 && parts[0] == "array" && parts[2] == "size") {
         const auto dim = base.array.dim_index(parts[1]);
@@ -164,19 +170,30 @@ ParsedTarget parse_target(const toml::node& node, const std::string& text, const
 }
 
 bool is_categorical(Target target) {
-    return target == Target::Dataflow || target == Target::Precision || target == Target::Network;
+    return target == Target::Dataflow || target == Target::Precision || target == Target::Network ||
+           target == Target::NetworkFamily;
+}
+
+bool is_grid_axis(Target target) {
+    return target == Target::NetworkWidth || target == Target::NetworkResolution || target == Target::NetworkDepth;
 }
 
 // Which gene kinds make sense for a target: categorical targets are choices over names, the clock
 // is continuous (or a list), sizes and widths are integers.
 void check_kind_fits(const Gene& gene, const toml::node& kind_node, const Place& place) {
     const bool categorical = is_categorical(gene.target);
-    const bool ok = categorical ? gene.kind == GeneKind::Choice
-                                : (gene.kind != GeneKind::Real || gene.target == Target::Frequency);
+    // Grid axes take the grid's own values: a list (ordered, so that mutation moves to neighbours),
+    // or for the depth rank a range of integers.
+    const bool ok = categorical                           ? gene.kind == GeneKind::Choice
+                    : gene.target == Target::NetworkDepth ? gene.kind == GeneKind::Choice || gene.kind == GeneKind::Int
+                    : is_grid_axis(gene.target)           ? gene.kind == GeneKind::Choice
+                                                          : (gene.kind != GeneKind::Real || gene.target == Target::Frequency);
     if (ok) return;
-    const std::string allowed = categorical ? "choice"
-                                : gene.target == Target::Frequency ? "real, int, pow2 or choice"
-                                                                     : "pow2, int or choice";
+    const std::string allowed = categorical                           ? "choice"
+                                : gene.target == Target::NetworkDepth ? "choice or int"
+                                : is_grid_axis(gene.target)           ? "choice"
+                                : gene.target == Target::Frequency    ? "real, int, pow2 or choice"
+                                                                      : "pow2, int or choice";
     place.fail(kind_node, fmt::format("kind '{}' cannot set '{}'; use {}", to_string(gene.kind), gene.target_text,
                                       allowed));
 }
@@ -191,7 +208,9 @@ void read_range(Gene& gene, const toml::table& table, const Place& place) {
     const bool integral = gene.kind != GeneKind::Real;
     gene.min = integral ? static_cast<double>(as_integer(min_node, "min", place)) : as_number(min_node, "min", place);
     gene.max = integral ? static_cast<double>(as_integer(max_node, "max", place)) : as_number(max_node, "max", place);
-    if (!(gene.min > 0)) place.fail(min_node, fmt::format("'min' must be positive, got {}", fmt_number(gene.min)));
+    const bool zero_ok = gene.target == Target::NetworkDepth;  // rank 0: the shallowest
+    if (!(gene.min > 0) && !(zero_ok && gene.min == 0))
+        place.fail(min_node, fmt::format("'min' must be positive, got {}", fmt_number(gene.min)));
     if (gene.min > gene.max)
         place.fail(max_node, fmt::format("inverted bounds: min = {} is above max = {}", fmt_number(gene.min),
                                          fmt_number(gene.max)));
@@ -212,14 +231,24 @@ void read_values(Gene& gene, const toml::table& table, const Place& place) {
     if (is_categorical(gene.target)) {
         gene.labels = string_array(node, "values", place);
     } else {
-        const bool integral = gene.target != Target::Frequency;
+        const bool integral = gene.target != Target::Frequency && gene.target != Target::NetworkWidth;
         for (const auto& element : values) {
             const double value = integral ? static_cast<double>(as_integer(element, "values", place))
                                           : as_number(element, "values", place);
-            if (!(value > 0)) place.fail(element, fmt::format("'values' must be positive, got {}", fmt_number(value)));
+            const bool zero_ok = gene.target == Target::NetworkDepth;  // rank 0: the shallowest
+            if (!(value > 0) && !(zero_ok && value == 0))
+                place.fail(element, fmt::format("'values' must be positive, got {}", fmt_number(value)));
             gene.numbers.push_back(value);
         }
     }
+    // Grid axes are ordinal: neighbouring genome values must be neighbouring networks.
+    if (is_grid_axis(gene.target))
+        for (std::size_t i = 1; i < gene.numbers.size(); ++i)
+            if (!(gene.numbers[i] > gene.numbers[i - 1]))
+                place.fail(*values.get(i), fmt::format("'{}' is ordinal: list its values in increasing order ({} "
+                                                       "follows {})",
+                                                       gene.target_text, fmt_number(gene.numbers[i]),
+                                                       fmt_number(gene.numbers[i - 1])));
     // Two indices decoding to the same design would break encode(decode(g)) == g.
     for (std::size_t i = 0; i < values.size(); ++i)
         for (std::size_t j = 0; j < i; ++j) {
@@ -319,6 +348,11 @@ void check_labels(const Gene& gene, const toml::table& table, const Place& place
             place.fail(where, unknown("dataflow template", label, names_of_templates(), "templates are"));
         if (gene.target == Target::Precision && !find_precision(label))
             place.fail(where, unknown("precision", label, names_of_precisions(), "precisions are"));
+        if (gene.target == Target::NetworkFamily && !find_family(label)) {
+            std::vector<std::string> families;
+            for (const auto& f : network_families()) families.push_back(f.name);
+            place.fail(where, unknown("network family", label, families, "families with a grid are"));
+        }
     }
 }
 
@@ -446,6 +480,52 @@ void read_dataflow(SearchSpace& space, const toml::table& root, const Place& pla
                                          size->name, join(names_of_templates())));
 }
 
+// The `values` array of a gene's table (space.genes holds the [[genes]] tables in file order, one each).
+const toml::array& values_of_gene(const SearchSpace& space, const toml::array& genes_array, const Gene& gene) {
+    const auto position = static_cast<std::size_t>(&gene - space.genes.data());
+    return *genes_array.get(position)->as_table()->get("values")->as_array();
+}
+
+// Topology genes: every family must vary only on axes that have a gene, and must have a cell the
+// genes can reach whose network has an accuracy row at a precision of the space.
+void check_topology(const SearchSpace& space, const Gene& family_gene, const std::vector<std::string>& precisions,
+                    const toml::array& values, const Place& place) {
+    const auto& tables = accuracy::AccuracyTables::builtin();
+    for (std::size_t i = 0; i < family_gene.labels.size(); ++i) {
+        const NetworkFamily& family = *find_family(family_gene.labels[i]);
+        const toml::node& where = *values.get(i);
+        for (GridAxis axis : kGridAxes)
+            if (family.varies(axis) && !space.gene_for(axis_target(axis)))
+                place.fail(where, fmt::format("family '{}' ({}) varies in {}: add a network.{} gene", family.name,
+                                              family.about, to_string(axis), to_string(axis)));
+        bool reachable = false;
+        for (const auto& cell : family.cells) {
+            if (!cell_reachable(space, family, cell)) continue;
+            for (const auto& precision : precisions)
+                reachable = reachable || tables.find(cell.network, find_precision(precision)->accuracy).has_value();
+        }
+        if (!reachable)
+            place.fail(where, fmt::format("no network of family '{}' that the grid genes can reach has an accuracy "
+                                          "row at the space's precisions ({}), so every design choosing it would be "
+                                          "infeasible",
+                                          family.name, join(precisions)));
+    }
+}
+
+// Every precision of the space needs a network with a row at it.
+void check_precisions_used(const SearchSpace& space, const std::vector<std::string>& networks,
+                           const toml::array& genes_array, const Place& place) {
+    const Gene* precision_gene = space.gene_for(Target::Precision);
+    const std::vector<std::string> precisions =
+        precision_gene ? precision_gene->labels : std::vector<std::string>{space.precision};
+    auto gene_place = [&](const Gene& gene) { return place.inner(fmt::format("gene '{}'", gene.target_text)); };
+    if (precision_gene) {
+        const toml::array& values = values_of_gene(space, genes_array, *precision_gene);
+        for (std::size_t i = 0; i < precisions.size(); ++i)
+            check_precision_used(precisions[i], networks, *values.get(i), gene_place(*precision_gene));
+    }
+}
+
 // Networks and precisions refer to each other: every network needs a row at some precision of the
 // space, and every precision of the space needs a network with a row.
 void check_networks_and_precisions(SearchSpace& space, const toml::table& root, const toml::array& genes_array,
@@ -455,18 +535,30 @@ void check_networks_and_precisions(SearchSpace& space, const toml::table& root, 
     const std::vector<std::string> precisions =
         precision_gene ? precision_gene->labels : std::vector<std::string>{space.precision};
 
+    const Gene* family_gene = space.gene_for(Target::NetworkFamily);
     const toml::node* network_node = optional_node(root, "network");
     if (network_node && network_gene)
         place.fail(*network_node, fmt::format("'network' is also chosen by gene '{}'; keep one", network_gene->name));
+    if (family_gene && (network_gene || network_node))
+        place.fail(network_gene ? static_cast<const toml::node&>(root) : *network_node,
+                   fmt::format("the network is chosen by the topology gene '{}'; remove the {}", family_gene->name,
+                               network_gene ? "flat network gene '" + network_gene->name + "'" : "'network' key"));
+    for (Target axis : {Target::NetworkWidth, Target::NetworkResolution, Target::NetworkDepth})
+        if (const Gene* gene = space.gene_for(axis); gene && !family_gene)
+            place.fail(root, fmt::format("gene '{}' places the network on a family's grid, which needs a "
+                                         "network.family gene",
+                                         gene->name));
+    if (family_gene) {
+        check_topology(space, *family_gene, precisions, values_of_gene(space, genes_array, *family_gene),
+                       place.inner(fmt::format("gene '{}'", family_gene->target_text)));
+        check_precisions_used(space, space_networks(space), genes_array, place);
+        return;
+    }
     if (!network_node && !network_gene)
         place.fail(root, "missing key 'network' (the network, when no gene chooses it)");
 
     auto gene_place = [&](const Gene& gene) { return place.inner(fmt::format("gene '{}'", gene.target_text)); };
-    // space.genes holds the [[genes]] tables in file order, one each.
-    auto values_of = [&](const Gene& gene) -> const toml::array& {
-        const auto position = static_cast<std::size_t>(&gene - space.genes.data());
-        return *genes_array.get(position)->as_table()->get("values")->as_array();
-    };
+    auto values_of = [&](const Gene& gene) -> const toml::array& { return values_of_gene(space, genes_array, gene); };
 
     std::vector<std::string> networks;
     if (network_gene) {
@@ -479,11 +571,7 @@ void check_networks_and_precisions(SearchSpace& space, const toml::table& root, 
         networks = {space.network};
         check_network(space.network, precisions, *network_node, place);
     }
-    if (precision_gene) {
-        const toml::array& values = values_of(*precision_gene);
-        for (std::size_t i = 0; i < precisions.size(); ++i)
-            check_precision_used(precisions[i], networks, *values.get(i), gene_place(*precision_gene));
-    }
+    check_precisions_used(space, networks, genes_array, place);
 }
 
 void read_genes(SearchSpace& space, const toml::array& genes, const Place& place) {
@@ -506,8 +594,8 @@ void read_genes(SearchSpace& space, const toml::array& genes, const Place& place
 
 SearchSpace from_table(const toml::table& root, const std::string& source, const std::filesystem::path& directory) {
     const Place place{source, "top level"};
-    check_keys(root, {"name", "description", "base", "network", "precision", "dataflow", "scaled_memories",
-                      "max_area_mm2", "genes"},
+    check_keys(root, {"name", "description", "base", "network", "network_missing", "precision", "dataflow",
+                      "scaled_memories", "max_area_mm2", "genes"},
                place);
     SearchSpace space;
     space.file = source;
@@ -518,6 +606,12 @@ SearchSpace from_table(const toml::table& root, const std::string& source, const
     space.base = load_base(as_string(base_node, "base", place), directory, space.base_source, base_node, place);
     if (const toml::node* area = optional_node(root, "max_area_mm2"))
         space.max_area_mm2 = positive(*area, "max_area_mm2", "mm²", place);
+    if (const toml::node* missing = optional_node(root, "network_missing")) {
+        const std::string policy = as_string(*missing, "network_missing", place);
+        if (policy == "nearest") space.network_missing = MissingCell::Nearest;
+        else if (policy != "infeasible")
+            place.fail(*missing, fmt::format("'network_missing' must be \"infeasible\" or \"nearest\", got '{}'", policy));
+    }
 
     const toml::node& genes_node = required(root, "genes", "[[genes]] tables, at least one", place);
     const toml::array& genes = as_array(genes_node, "genes", "[[genes]] tables", place);
@@ -532,6 +626,52 @@ SearchSpace from_table(const toml::table& root, const std::string& source, const
 }
 
 }  // namespace
+
+Target axis_target(GridAxis axis) {
+    switch (axis) {
+        case GridAxis::Width: return Target::NetworkWidth;
+        case GridAxis::Resolution: return Target::NetworkResolution;
+        case GridAxis::Depth: return Target::NetworkDepth;
+    }
+    return Target::NetworkDepth;
+}
+
+double gene_number(const Gene& gene, std::size_t index) {
+    return gene.kind == GeneKind::Int ? gene.min + static_cast<double>(index) : gene.numbers.at(index);
+}
+
+std::optional<std::size_t> gene_position(const Gene& gene, double value) {
+    if (gene.kind == GeneKind::Int) {
+        if (value >= gene.min && value <= gene.max && value == std::floor(value))
+            return static_cast<std::size_t>(value - gene.min);
+        return std::nullopt;
+    }
+    const auto found = std::find(gene.numbers.begin(), gene.numbers.end(), value);
+    if (found == gene.numbers.end()) return std::nullopt;
+    return static_cast<std::size_t>(found - gene.numbers.begin());
+}
+
+bool cell_reachable(const SearchSpace& space, const NetworkFamily& family, const GridCell& cell) {
+    for (GridAxis axis : kGridAxes) {
+        if (!family.varies(axis)) continue;
+        const Gene* gene = space.gene_for(axis_target(axis));
+        if (!gene || !gene_position(*gene, cell[axis])) return false;
+    }
+    return true;
+}
+
+std::vector<std::string> space_networks(const SearchSpace& space) {
+    if (const Gene* gene = space.gene_for(Target::Network)) return gene->labels;
+    const Gene* family_gene = space.gene_for(Target::NetworkFamily);
+    if (!family_gene) return {space.network};
+    std::vector<std::string> out;
+    for (const auto& name : family_gene->labels) {
+        const NetworkFamily& family = *find_family(name);
+        for (const auto& cell : family.cells)
+            if (cell_reachable(space, family, cell)) out.push_back(cell.network);
+    }
+    return out;
+}
 
 SearchSpace parse_search_space(std::string_view text, const std::string& source_name,
                                const std::filesystem::path& directory) {

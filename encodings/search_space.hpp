@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "encodings/network_grid.hpp"
 #include "hardware/accelerator.hpp"
 #include "workload/layer.hpp"
 
@@ -36,6 +37,18 @@ enum class Target {
     Dataflow,         // dataflow: a template name
     Precision,        // precision: a datapath precision name
     Network,          // network: a zoo network name
+    // Topology genes (encodings/network_grid.hpp): a family and a position on its grid.
+    NetworkFamily,      // network.family: a family name
+    NetworkWidth,       // network.width: a width multiplier
+    NetworkResolution,  // network.resolution: an input resolution in pixels
+    NetworkDepth,       // network.depth: the rank of the depth within the family (0: shallowest)
+};
+
+// What a topology genome whose grid cell has no network with a published accuracy row at the
+// design's precision becomes (space key network_missing).
+enum class MissingCell {
+    Infeasible,  // an infeasible design, with the reason
+    Nearest,     // the nearest such cell of the family, by gene positions (ties: the first in zoo-name order)
 };
 
 // A datapath precision the space may choose. The names are those of data/technology/mac.csv;
@@ -96,9 +109,21 @@ struct SearchSpace {
     std::vector<std::size_t> scaled_memories;
 
     std::optional<double> max_area_mm2;  // chip-area budget: larger designs are infeasible
+    MissingCell network_missing = MissingCell::Infeasible;
 
     const Gene* gene_for(Target target) const;
+    // Whether a gene chooses the network (a flat network gene, or topology genes).
+    bool chooses_network() const { return gene_for(Target::Network) || gene_for(Target::NetworkFamily); }
 };
+
+// Topology genes: the gene of a grid axis, the value at a gene position (Choice and Int genes), the
+// position of a value, whether the genes can reach a cell, and every network a space can choose
+// (a flat gene's names, the fixed network, or the reachable cells of the families).
+Target axis_target(GridAxis axis);
+double gene_number(const Gene& gene, std::size_t index);
+std::optional<std::size_t> gene_position(const Gene& gene, double value);
+bool cell_reachable(const SearchSpace& space, const NetworkFamily& family, const GridCell& cell);
+std::vector<std::string> space_networks(const SearchSpace& space);
 
 // Reads and validates a space. The base accelerator is a file relative to the space file or a
 // preset name. Every problem is an InputError "<file>:<line>: <place>: <what>".

@@ -43,10 +43,10 @@ DesignEvaluator::DesignEvaluator(const RunConfig& config, std::size_t search_cac
     : config_(config), searches_(search_cache_bytes, cost::SearchCache::Keep::Figures) {  // totals are all it needs
     auto space = config.problem == ProblemKind::NetworkForHardware ? network_only_space(config)
                                                                    : encodings::load_search_space(config.space);
-    if (config.problem == ProblemKind::HardwareForSuite && space.gene_for(encodings::Target::Network))
+    if (config.problem == ProblemKind::HardwareForSuite && space.chooses_network())
         throw InputError(config.source + ": hardware_for_suite evaluates the [suite] networks; the space '" +
                          space.file + "' has a network gene: remove it");
-    if (config.problem == ProblemKind::Codesign && !space.gene_for(encodings::Target::Network))
+    if (config.problem == ProblemKind::Codesign && !space.chooses_network())
         throw InputError(config.source + ": codesign needs a network gene in the space '" + space.file + "'");
     for (const auto& name : config.suite) workload::Zoo::instance().build(name);  // InputError if unknown
     encoding_ = std::make_shared<const encodings::Encoding>(std::move(space));
