@@ -155,8 +155,19 @@ TEST_CASE("resuming with a changed config is refused with the differing keys, un
     fs::remove_all(dir);
 }
 
+// The default run's space (topology genes, missing cells repaired to the nearest published one) at a
+// small budget.
+RunConfig edge_run(unsigned population, unsigned generations) {
+    const std::string text = "[run]\nproblem = \"codesign\"\nspace = \"../../configs/spaces/edge.toml\"\nseed = 5\n"
+                             "search = \"fast\"\n[nsga2]\npopulation = " + std::to_string(population) +
+                             "\ngenerations = " + std::to_string(generations) + "\n";
+    return parse_run_config(text, kTinyRun);
+}
+
 TEST_CASE("an exported design TOML reproduces its energy, latency and area in elaa eval", "[optimise]") {
-    const auto config = tiny(8, 1);
+    // tiny: a flat network gene; edge: topology genes, whose exported network is the resolved cell.
+    const bool topology = GENERATE(false, true);
+    const auto config = topology ? edge_run(8, 1) : tiny(8, 1);
     const auto dir = fresh_dir("export");
     RunControl control;
     control.dir = dir;
@@ -164,10 +175,20 @@ TEST_CASE("an exported design TOML reproduces its energy, latency and area in el
     const auto result = run_optimisation(config, control, evaluator);
     const auto designs = pareto_designs(*evaluator, result.archive);
     REQUIRE(!designs.empty());
+    std::ostringstream csv;
+    write_pareto_csv(csv, *evaluator, designs);
+    const std::string text = csv.str();
+    CHECK(std::count(text.begin(), text.end(), '\n') == static_cast<long>(designs.size() + 1));
     for (std::size_t i = 0; i < std::min<std::size_t>(designs.size(), 3); ++i) {
         const auto& d = designs[i];
         INFO("design " << i + 1 << " " << d.evaluation.network);
-        const auto acc = hardware::parse_accelerator(design_toml(*evaluator, d, i + 1), "design.toml");
+        const std::string toml = design_toml(*evaluator, d, i + 1);
+        // The file says which network it was scored on, and the CSV row names the same cell.
+        CHECK_THAT(toml, Catch::Contains("# reproduce: elaa eval --arch design_00" + std::to_string(i + 1) +
+                                         ".toml --net " + d.evaluation.network + "\n"));
+        CHECK_THAT(text, Catch::Contains("," + d.evaluation.network + ","));
+        if (topology) REQUIRE(workload::Zoo::instance().find(d.evaluation.network));
+        const auto acc = hardware::parse_accelerator(toml, "design.toml");
         CHECK(acc.evaluation.search == "fast");
         cost::EvalOptions options;
         REQUIRE(mapping::parse_search_space(acc.evaluation.search, options.search.space));
@@ -178,10 +199,6 @@ TEST_CASE("an exported design TOML reproduces its energy, latency and area in el
         CHECK(cost.latency_cycles / (acc.frequency_mhz * 1e6) == d.evaluation.latency_s);
         CHECK(acc.area_mm2() == d.evaluation.area_mm2);
     }
-    std::ostringstream csv;
-    write_pareto_csv(csv, *evaluator, designs);
-    const std::string text = csv.str();
-    CHECK(std::count(text.begin(), text.end(), '\n') == static_cast<long>(designs.size() + 1));
     fs::remove_all(dir);
 }
 
@@ -364,7 +381,10 @@ TEST_CASE("the shipped run configs load", "[optimise][islands]") {
     CHECK(contemporary.generations == plain.generations);
     const auto space = elaa::encodings::load_search_space(contemporary.space);
     const auto edge = elaa::encodings::load_search_space(plain.space);
-    REQUIRE(space.genes.size() == edge.genes.size());
+    // The same hardware genes; edge's network is four topology genes, contemporary's one flat choice
+    // (most of its networks are on no grid).
+    REQUIRE(space.genes.size() + 3 == edge.genes.size());
+    CHECK(edge.genes.back().name == "depth");
     const auto& networks = space.genes.back().labels;
     CHECK(space.genes.back().name == "network");
     for (const char* net : {"vit_b_16", "swin_t", "maxvit_t", "convnext_tiny", "resnet50", "mobilenet_v3_large"})

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <string>
 
 #include "accuracy/accuracy.hpp"
@@ -183,4 +184,59 @@ TEST_CASE("topology: the loader names what is wrong", "[encoding][topology]") {
                                  "\"densenet\"]\n" + width + resolution + depth),
                Catch::Contains("no network of family 'densenet' that the grid genes can reach has an accuracy row at "
                                "the space's precisions (int8)"));
+}
+
+TEST_CASE("topology: the shipped edge space reaches its 70 networks and repairs to published cells",
+          "[encoding][topology]") {
+    const Encoding e(load_search_space(kSpaces + "/edge.toml"));
+    CHECK(e.space().network_missing == MissingCell::Nearest);
+    const std::vector<std::string> network_genes{"family", "width", "resolution", "depth"};
+    const auto names = e.gene_names();
+    REQUIRE(std::vector<std::string>(names.end() - 4, names.end()) == network_genes);
+    // 5 x 5 array sizes, 4 templates, 8 x 8 buffer sizes, 5 x 5 port widths, 2 precisions;
+    // 6 families x 6 widths x 5 resolutions x 3 depths.
+    CHECK(e.design_count() == 5ull * 5 * 4 * 8 * 8 * 5 * 5 * 2 * 6 * 6 * 5 * 3);
+    // Reachable: v1 4x4, v2 4x5 plus 1.4_224, MnasNet 5x5, v3 large 0.75/1.0 at 224, b0-b2, resnet18/34/50.
+    const auto networks = space_networks(e.space());
+    CHECK(networks.size() == 16 + 21 + 25 + 2 + 3 + 3);
+
+    // Walk every network genome at both precisions (hardware genes at their lower bounds).
+    const std::size_t first = e.dimension() - 4;
+    const auto [lb, ub] = e.bounds();
+    const std::size_t precision = first - 1;
+    std::set<std::string> int8_networks, fp32_networks;
+    std::size_t infeasible_int8 = 0;
+    for (double p = 0; p <= 1; ++p)
+        for (double f = lb[first]; f <= ub[first]; ++f)
+            for (double w = lb[first + 1]; w <= ub[first + 1]; ++w)
+                for (double r = lb[first + 2]; r <= ub[first + 2]; ++r)
+                    for (double d = lb[first + 3]; d <= ub[first + 3]; ++d) {
+                        std::vector<double> g = lb;
+                        g[precision] = p;
+                        g[first] = f, g[first + 1] = w, g[first + 2] = r, g[first + 3] = d;
+                        const Design design = e.build(g);
+                        const std::string why = e.infeasibility(design);
+                        if (p == 0 && !why.empty()) {
+                            // Only families without any int8 row: MobileNet v2's grid, MnasNet, EfficientNet.
+                            INFO(why);
+                            CHECK_THAT(why, Catch::Contains("accuracy row"));
+                            const std::string fam = e.space().gene_for(Target::NetworkFamily)->labels[f];
+                            CHECK((fam == "mobilenet_v2" || fam == "mnasnet_a1" || fam == "efficientnet_tf"));
+                            ++infeasible_int8;
+                            continue;
+                        }
+                        REQUIRE(why.empty());
+                        (p == 0 ? int8_networks : fp32_networks).insert(design.network);
+                        // The design's own genome decodes to the same design: repairs are idempotent.
+                        CHECK(e.build(e.encode(design)) == design);
+                    }
+    CHECK(infeasible_int8 == 3 * 6 * 5 * 3);
+    // int8: the v1 grid, v3 large 1.0_224 (TF-slim 8-bit), resnet18/50 (torchvision quantised).
+    CHECK(int8_networks.size() == 16 + 1 + 2);
+    CHECK(int8_networks.count("mobilenet_v3_large_1.0_224"));
+    CHECK_FALSE(int8_networks.count("resnet34"));
+    CHECK(fp32_networks.size() == networks.size());
+    // A resolution MobileNet v1 lacks (96 px) is repaired to its nearest published cell, 128 px.
+    std::vector<double> g = lb;  // int8, mobilenet_v1, width 0.25, resolution 96, depth 0
+    CHECK(e.build(g).network == "mobilenet_v1_0.25_128");
 }
