@@ -34,7 +34,7 @@ for algorithm, by_evals in rows.items():
     ax.fill_between(evals, low, high, color=line.get_color(), alpha=0.15, linewidth=0)
 ax.set_yscale("log")
 ax.set_xlabel("evaluations")
-ax.set_ylabel("1 - HV / true front HV (median, min-max band)")
+ax.set_ylabel("1 - HV / reference front HV (median, min-max band)")
 name = sys.argv[3] if len(sys.argv) > 3 else "search_quality"
 ax.set_title(sys.argv[4] if len(sys.argv) > 4 else "Search quality on configs/spaces/quality.toml (73 728 genomes)")
 ax.legend()
