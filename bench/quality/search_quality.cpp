@@ -128,6 +128,9 @@ struct Tracker {
     std::vector<std::pair<std::uint64_t, Point>> seen;
 };
 
+// Thrown by the problem once a run has used its budget; ends that run.
+struct BudgetSpent {};
+
 // What a genome costs: the table's row (enumerable space) or a live evaluation (any space).
 using Source = std::function<std::pair<Point, bool>(const Point&)>;
 
@@ -141,13 +144,13 @@ struct CountingProblem {
     std::shared_ptr<Tracker> tracker;
     bool integer = true;
 
+    // Past the budget the run is over: stop the algorithm rather than cost designs nobody counts.
     Point fitness(const Point& x) const {
-        auto [f, feasible] = source(x);
         Tracker& t = *tracker;
-        if (t.evaluations < t.budget) {
-            ++t.evaluations;
-            if (feasible) t.seen.emplace_back(t.evaluations, f);
-        }
+        if (t.evaluations >= t.budget) throw BudgetSpent{};
+        auto [f, feasible] = source(x);
+        ++t.evaluations;
+        if (feasible) t.seen.emplace_back(t.evaluations, f);
         return f;
     }
     std::pair<Point, Point> get_bounds() const { return encoding->bounds(); }
@@ -171,7 +174,8 @@ void add_to_archive(std::vector<Point>& archive, const Point& p) {
 struct Algorithm {
     std::string name;
     bool integer;
-    // Runs until the tracker's budget is spent (the algorithm is given more generations than it needs).
+    // Runs until the budget is spent (the algorithm is given more generations than it needs; the
+    // problem throws BudgetSpent at the first evaluation past the budget).
     std::function<void(pagmo::problem&, unsigned population, unsigned seed)> run;
 };
 
@@ -228,7 +232,7 @@ int main(int argc, char** argv) {
 
     const std::uint64_t budget = std::uint64_t{population} * generations;
     const double mutation = 1.0 / static_cast<double>(enc.dimension());
-    const unsigned many = generations * 4;  // more than the budget needs: the tracker stops counting
+    const unsigned many = generations * 4;  // more than the budget needs: BudgetSpent ends the run
     const std::vector<Algorithm> algorithms{
         {"nsga2", true,
          [&](pagmo::problem& p, unsigned pop, unsigned seed) {
@@ -292,6 +296,8 @@ int main(int argc, char** argv) {
             pagmo::problem problem{CountingProblem{source, &enc, nobj, run.tracker, run.algorithm->integer}};
             try {
                 run.algorithm->run(problem, population, run.seed);
+            } catch (const BudgetSpent&) {
+                // the run's budget is spent: the normal end
             } catch (const std::exception& e) {
                 std::cerr << fmt::format("{} seed {}: {}\n", run.algorithm->name, run.seed, e.what());
                 failed = true;
