@@ -15,6 +15,7 @@
 
 #include "cost/network_cost.hpp"
 #include "encodings/encoding.hpp"
+#include "space_errors.hpp"
 #include "hardware/technology.hpp"
 #include "hardware/toml.hpp"
 #include "util/error.hpp"
@@ -25,7 +26,7 @@ using namespace elaa::encodings;
 
 namespace {
 
-const std::string kSpaces = std::string(ELAA_SOURCE_DIR) + "/configs/spaces";
+using test::kSpaces;
 
 std::string slurp(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
@@ -89,14 +90,7 @@ std::vector<double> edge_genome(const std::map<std::string, std::string>& values
     return genome;
 }
 
-std::string load_error(const std::string& text) {
-    try {
-        parse_search_space(text, "space.toml", kSpaces);
-    } catch (const InputError& e) {
-        return e.what();
-    }
-    return "(no error)";
-}
+std::string load_error(const std::string& text) { return test::space_load_error(text); }
 
 const std::string kHeader = "name = \"t\"\nbase = \"edge_base.toml\"\n";
 const std::string kNetworkGene =

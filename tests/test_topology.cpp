@@ -9,6 +9,7 @@
 
 #include "accuracy/accuracy.hpp"
 #include "encodings/encoding.hpp"
+#include "space_errors.hpp"
 #include "optimise/design_evaluator.hpp"
 #include "util/error.hpp"
 
@@ -17,7 +18,7 @@ using namespace elaa::encodings;
 
 namespace {
 
-const std::string kSpaces = std::string(ELAA_SOURCE_DIR) + "/configs/spaces";
+using test::kSpaces;
 
 // An int8 edge space over two families: MobileNet v1's width x resolution grid and ResNet depths.
 std::string topology_space(const std::string& extra = "", const std::string& widths = "[0.25, 0.5, 0.75, 1.0]") {
@@ -37,14 +38,7 @@ std::vector<double> genome(double family, double width, double resolution, doubl
     return {family, width, resolution, depth};
 }
 
-std::string load_error(const std::string& text) {
-    try {
-        parse_search_space(text, "space.toml", kSpaces);
-    } catch (const InputError& e) {
-        return e.what();
-    }
-    return "(no error)";
-}
+std::string load_error(const std::string& text) { return test::space_load_error(text); }
 
 }  // namespace
 

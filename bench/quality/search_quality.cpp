@@ -31,6 +31,7 @@
 #include <fstream>
 #include <functional>
 #include <iostream>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <random>
@@ -60,17 +61,23 @@ struct Table {
     std::vector<char> feasible;
 };
 
-// The table is cached next to the build; it is valid for one space text and one evaluation setting.
-Table enumerate(const optimise::DesignEvaluator& evaluator, const fs::path& cache, unsigned threads) {
+// The table is cached next to the build. It is valid for one space and one evaluation setting: the
+// file starts with `key` (the run config text and the space file's text) and is reused only when the
+// key matches, so an edited space is enumerated again rather than read stale.
+Table enumerate(const optimise::DesignEvaluator& evaluator, const std::string& key, const fs::path& cache,
+                unsigned threads) {
     const auto& enc = evaluator.encoding();
     const std::uint64_t n = enc.design_count();
     const std::size_t nobj = evaluator.objective_count();
     Table table{std::vector<Point>(n), std::vector<char>(n, 0)};
     if (fs::exists(cache)) {
         std::ifstream in(cache, std::ios::binary);
-        std::uint64_t stored = 0;
+        std::uint64_t stored = 0, key_size = 0;
+        in.read(reinterpret_cast<char*>(&key_size), sizeof key_size);
+        std::string stored_key(in && key_size == key.size() ? key_size : 0, '\0');
+        in.read(stored_key.data(), static_cast<long>(stored_key.size()));
         in.read(reinterpret_cast<char*>(&stored), sizeof stored);
-        if (in && stored == n) {
+        if (in && stored_key == key && stored == n) {
             for (std::uint64_t i = 0; i < n && in; ++i) {
                 table.objectives[i].resize(nobj);
                 in.read(reinterpret_cast<char*>(table.objectives[i].data()), static_cast<long>(nobj * sizeof(double)));
@@ -99,6 +106,9 @@ Table enumerate(const optimise::DesignEvaluator& evaluator, const fs::path& cach
     const fs::path partial = cache.string() + ".part";
     {
         std::ofstream out(partial, std::ios::binary);
+        const std::uint64_t key_size = key.size();
+        out.write(reinterpret_cast<const char*>(&key_size), sizeof key_size);
+        out.write(key.data(), static_cast<long>(key.size()));
         out.write(reinterpret_cast<const char*>(&n), sizeof n);
         for (std::uint64_t i = 0; i < n; ++i) {
             out.write(reinterpret_cast<const char*>(table.objectives[i].data()), static_cast<long>(nobj * sizeof(double)));
@@ -218,7 +228,9 @@ int main(int argc, char** argv) {
     Table table;
     Source source;
     if (live.empty()) {
-        table = enumerate(evaluator, cache, threads);
+        std::ifstream space_file(fs::absolute(space), std::ios::binary);
+        const std::string key = config.text + std::string(std::istreambuf_iterator<char>(space_file), {});
+        table = enumerate(evaluator, key, cache, threads);
         source = [&](const Point& x) {
             const std::uint64_t i = index_of(enc, x);
             return std::pair{table.objectives[i], table.feasible[i] != 0};
