@@ -83,6 +83,7 @@ struct OperandContext {
     Operand op;
     std::vector<std::size_t> memories;  // hierarchy, bottom-up
     SpatialSide frac, whole;            // fractional (energy) and integer (latency) unrolling
+    bool whole_is_frac = false;         // every unrolling divides its bound: one analysis serves both
     std::vector<std::array<const hardware::Port*, 4>> ports;  // per level and direction (may be null)
 };
 
@@ -515,6 +516,14 @@ void Evaluator::Context::apply_sparsity(const OperandContext& oc, bool energy, O
     }
 }
 
+namespace {
+
+bool same_side(const SpatialSide& a, const SpatialSide& b) {
+    return a.entries == b.entries && a.unit_count == b.unit_count && a.boost == b.boost;
+}
+
+}  // namespace
+
 // ---------------------------------------------------------------------------------------------
 
 Evaluator::Evaluator(const Layer& layer, const Accelerator& acc, const mapping::SpatialMapping& spatial) {
@@ -539,6 +548,7 @@ Evaluator::Evaluator(const Layer& layer, const Accelerator& acc, const mapping::
         oc.memories = acc.hierarchy(op);
         ctx->spatial_side(oc, false, oc.frac);
         ctx->spatial_side(oc, true, oc.whole);
+        oc.whole_is_frac = same_side(oc.frac, oc.whole);
         for (std::size_t m : oc.memories) {
             std::array<const hardware::Port*, 4> ports{};
             for (Direction dir : hardware::kAllDirections)
@@ -584,7 +594,12 @@ LayerCost Evaluator::operator()(const mapping::TemporalMapping& temporal) const 
     const std::size_t n = ctx.operands.size();
 
     // The fractional spatial mapping gives energy and memory use; the integer one gives latency.
-    static_vector<OperandAnalysis, 3> frac(n), whole(n);
+    // default_init: constructed, not zero-filled first (value-initialising these few-KB tables was a
+    // fifth of an evaluation); every field read below is assigned by analyse.
+    static_vector<OperandAnalysis, 3> frac(n, boost::container::default_init),
+        whole_storage(n, boost::container::default_init);
+    static_vector<const OperandAnalysis*, 3> whole;  // whole_storage[k], or frac[k] when they agree
+    double total_cycles = 0;
     for (std::size_t k = 0; k < n; ++k) {
         const auto& oc = ctx.operands[k];
         const auto& levels = temporal.of(oc.op);
@@ -595,13 +610,20 @@ LayerCost Evaluator::operator()(const mapping::TemporalMapping& temporal) const 
         TemporalSide ts;
         ctx.temporal_side(oc, levels, ts);
         ctx.analyse(oc, oc.frac, ts, frac[k]);
-        ctx.analyse(oc, oc.whole, ts, whole[k]);
         ctx.apply_sparsity(oc, true, frac[k]);
-        ctx.apply_sparsity(oc, false, whole[k]);
-        if (frac[k].total_cycles != frac[0].total_cycles)
+        // Without sparsity features the two analyses differ only through the unrolling.
+        if (oc.whole_is_frac && !acc.sparsity.any()) {
+            whole.push_back(&frac[k]);
+        } else {
+            ctx.analyse(oc, oc.whole, ts, whole_storage[k]);
+            ctx.apply_sparsity(oc, false, whole_storage[k]);
+            whole.push_back(&whole_storage[k]);
+        }
+        if (k == 0)
+            total_cycles = frac[0].total_cycles;
+        else if (frac[k].total_cycles != total_cycles)
             throw MappingError("mapping's temporal loops give different cycle counts per operand");
     }
-    const double total_cycles = frac[0].total_cycles;
 
     LayerCost cost;
     cost.mac_energy_pj = ctx.mac_energy;
@@ -652,8 +674,8 @@ LayerCost Evaluator::operator()(const mapping::TemporalMapping& temporal) const 
     }
     // eff_shared[k][m]: effective utilisation of operand k's level m, summed over its sharers;
     // claiming double buffering leaves less room for the other operands of that memory.
-    static_vector<PerArch<double>, 3> eff_shared(n);
-    static_vector<PerArch<bool>, 3> double_buffered(n);
+    static_vector<PerArch<double>, 3> eff_shared(n, boost::container::default_init);
+    static_vector<PerArch<bool>, 3> double_buffered(n, boost::container::default_init);
     for (std::size_t k = 0; k < n; ++k) {
         const auto& mems = ctx.operands[k].memories;
         eff_shared[k].assign(mems.size(), 0.0);
@@ -685,7 +707,7 @@ LayerCost Evaluator::operator()(const mapping::TemporalMapping& temporal) const 
         std::size_t count = 0;
         static_vector<Window, 32> windows;
         for (const auto& use : pc.uses) {
-            const Flow& f = whole[use.operand].flows[use.level][use.dir];
+            const Flow& f = whole[use.operand]->flows[use.level][use.dir];
             if (f.period_count == 0) continue;
             const bool receiver_double = (use.dir == kTl || use.dir == kFl) ? double_buffered[use.operand][use.level]
                                                                            : double_buffered[use.operand][use.level + 1];
@@ -711,7 +733,7 @@ LayerCost Evaluator::operator()(const mapping::TemporalMapping& temporal) const 
         bool shared_by_inputs = false;
         bool set = false;
     };
-    static_vector<PerArch<std::array<Loading, 4>>, 3> loading(n);
+    static_vector<PerArch<std::array<Loading, 4>>, 3> loading(n, boost::container::default_init);
     for (std::size_t k = 0; k < n; ++k) loading[k].assign(ctx.operands[k].memories.size(), std::array<Loading, 4>{});
     const double compute_cycles = total_cycles + stall;
     for (const auto& pc : ctx.ports) {
@@ -720,12 +742,12 @@ LayerCost Evaluator::operator()(const mapping::TemporalMapping& temporal) const 
         double periodic_bw = 0;
         for (const auto& use : pc.uses) {
             if (ctx.operands[use.operand].op == Operand::O && (use.dir == kTl || use.dir == kFh)) continue;  // psums
-            const Flow& f = whole[use.operand].flows[use.level][use.dir];
+            const Flow& f = whole[use.operand]->flows[use.level][use.dir];
             if (f.period_count == 0) continue;
             if (f.period_count == 1 && once.size() < once.capacity()) {
                 once.push_back(use);
                 needed.push_back(real_cycles(f, pc));
-                floors.push_back(std::ceil(whole[use.operand].data_bits[1] * f.scale / pc.port->bw_max_bits) * pc.cycle_ratio);
+                floors.push_back(std::ceil(whole[use.operand]->data_bits[1] * f.scale / pc.port->bw_max_bits) * pc.cycle_ratio);
             } else {
                 periodic_bw += f.bw_average * f.scale;
                 loading[use.operand][use.level][use.dir] = {real_cycles(f, pc), pc.shared_by_inputs, true};

@@ -182,7 +182,11 @@ public:
             s.next = 0;
             s.level = 0;
             for (const auto& [dim, f] : s.spatial[0]) s.allocated[static_cast<std::size_t>(dim)] *= f;
-            out.of(s.op).assign(s.memories.size(), {});
+            // Cleared, not reassigned: the level vectors keep their capacity from one order to the
+            // next (a search allocates once instead of once per level per order).
+            auto& levels = out.of(s.op);
+            levels.resize(s.memories.size());
+            for (auto& level : levels) level.clear();
         }
         for (std::size_t mem = 0; mem < acc_.memories.size(); ++mem)
             if (!allocate(mem, order, out)) return false;
@@ -218,7 +222,7 @@ private:
             boost::container::static_vector<double, 64> size, traffic;
             std::size_t offset = 0;
         };
-        boost::container::static_vector<Choice, 3> choices(here.size());
+        boost::container::static_vector<Choice, 3> choices(here.size(), boost::container::default_init);  // not zero-filled
         for (std::size_t k = 0; k < here.size(); ++k) {
             OperandState& s = *here[k];
             const int bits = precision(s, order);
