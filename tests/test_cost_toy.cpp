@@ -188,6 +188,13 @@ TEST_CASE("toy: 1x1 conv, every tile at its lowest memory, no partial sums", "[c
     const auto again = evaluator(m.temporal);
     CHECK(again.energy_pj() == cost.energy_pj());
     CHECK(again.latency_cycles() == cost.latency_cycles());
+    // A latency-bounded evaluation: the full cost at a bound of the latency (12) or more, nothing
+    // below it (the search skips the energy of a mapping slower than its best).
+    const auto at_bound = evaluator.cost_within(m.temporal, 12);
+    REQUIRE(at_bound);
+    CHECK(at_bound->energy_pj() == cost.energy_pj());
+    CHECK(at_bound->traffic.size() == cost.traffic.size());
+    CHECK_FALSE(evaluator.cost_within(m.temporal, 11.5));
 }
 
 TEST_CASE("toy: partial sums travel between the SRAM and DRAM at psum precision", "[cost-toy]") {

@@ -59,6 +59,7 @@ struct OperandAnalysis {
     PerArch<double> data_elems;      // per instance, per arch level
     PerArch<double> data_bits;
     PerArch<double> effective_bits;  // data bits / top relevant loops
+    PerArch<bool> psum;              // output only: the level holds partial sums
     static_vector<std::array<Flow, 4>, kMaxLevels> flows;  // per memory level
     double total_cycles = 0;
 };
@@ -119,11 +120,20 @@ struct Evaluator::Context {
     LevelProducts level_products(Operand op, std::size_t levels, Visit visit) const;
     void spatial_side(const OperandContext& oc, bool integer, SpatialSide& out) const;
     void temporal_side(const OperandContext& oc, const std::vector<std::vector<Loop>>& temporal, TemporalSide& out) const;
-    void analyse(const OperandContext& oc, const SpatialSide& spatial, const TemporalSide& temporal,
-                 OperandAnalysis& out) const;
+    // The tile each level holds (what memory use and double buffering need), then the flows between
+    // levels (what energy and latency need); flows need the data part first.
+    void analyse_data(const OperandContext& oc, const SpatialSide& spatial, const TemporalSide& temporal,
+                      OperandAnalysis& out) const;
+    void analyse_flows(const OperandContext& oc, const SpatialSide& spatial, const TemporalSide& temporal,
+                       OperandAnalysis& out) const;
     void apply_sparsity(const OperandContext& oc, bool energy, OperandAnalysis& out) const;
     void slide_windows(const OperandContext& oc, const static_vector<LevelLoops, kMaxLevels + 1>& entries,
                        const TemporalSide& ts, OperandAnalysis& out) const;
+    // Bits per element of an operand's data at arch level a (an output level may hold partial sums).
+    int level_precision(Operand op, const OperandAnalysis& analysis, std::size_t a) const {
+        if (op != Operand::O) return operand_precision(op);
+        return analysis.psum[a] ? layer->precision.psum_bits : layer->precision.o_bits;
+    }
     int operand_precision(Operand op) const {
         switch (op) {
             case Operand::W: return layer->precision.w_bits;
@@ -340,26 +350,27 @@ void Evaluator::Context::temporal_side(const OperandContext& oc, const std::vect
     }
 }
 
-void Evaluator::Context::analyse(const OperandContext& oc, const SpatialSide& spatial_side, const TemporalSide& ts,
-                                 OperandAnalysis& out) const {
+namespace {
+
+// Combined loop lists per arch level a = 0..levels: "1s1t" puts the spatial loops of entry a above
+// the temporal loops of memory a - 1; "1s2t" puts those of entry a - 1 there. This visits the
+// temporal part of level a.
+template <typename F>
+void visit_temporal_loops(const TemporalSide& ts, std::size_t a, F&& f) {
+    if (a > 0)
+        for (const auto& loop : ts.levels[a - 1]) f(loop.dim, static_cast<double>(loop.size));
+}
+
+}  // namespace
+
+void Evaluator::Context::analyse_data(const OperandContext& oc, const SpatialSide& spatial_side, const TemporalSide& ts,
+                                      OperandAnalysis& out) const {
     const Operand op = oc.op;
     const std::size_t levels = oc.memories.size();
-    const auto& temporal = ts.levels;
     const auto& top_r = ts.top_r;
-    const auto& top_ir = ts.top_ir;
     out.total_cycles = ts.total_cycles;
-
-    // Combined loop lists per arch level a = 0..levels: "1s1t" puts the spatial loops of entry a
-    // above the temporal loops of memory a - 1; "1s2t" puts those of entry a - 1 there.
     const auto& entries = spatial_side.entries;
-    auto temporal_loops_of = [&](std::size_t a, auto&& f) {
-        if (a > 0)
-            for (const auto& loop : temporal[a - 1]) f(loop.dim, static_cast<double>(loop.size));
-    };
-    const LevelProducts p1 = level_products(op, levels + 1, [&](std::size_t a, auto&& f) {
-        temporal_loops_of(a, f);
-        for (const auto& [dim, factor] : entries[a]) f(dim, factor);
-    });
+    auto temporal_loops_of = [&](std::size_t a, auto&& f) { visit_temporal_loops(ts, a, f); };
     const LevelProducts p2 = level_products(op, levels + 1, [&](std::size_t a, auto&& f) {
         temporal_loops_of(a, f);
         if (a > 0)
@@ -368,7 +379,8 @@ void Evaluator::Context::analyse(const OperandContext& oc, const SpatialSide& sp
 
     // Partial sums: an output level holds partial sums while a reduction loop of the output still
     // iterates above it.
-    PerArch<bool> psum(levels + 1, false);
+    auto& psum = out.psum;
+    psum.assign(levels + 1, false);
     if (op == Operand::O) {
         PerArch<bool> reduction_at(levels + 1, false);
         for (std::size_t a = 0; a <= levels; ++a) {
@@ -381,10 +393,7 @@ void Evaluator::Context::analyse(const OperandContext& oc, const SpatialSide& sp
         for (std::size_t m = 0; m < levels; ++m)
             for (std::size_t a = m + 1; a <= levels; ++a) psum[m] = psum[m] || reduction_at[a];
     }
-    auto precision_at = [&](std::size_t a) {
-        if (op != Operand::O) return operand_precision(op);
-        return psum[a] ? layer->precision.psum_bits : layer->precision.o_bits;
-    };
+    auto precision_at = [&](std::size_t a) { return level_precision(op, out, a); };
 
     out.data_elems.assign(levels + 1, 0.0);
     out.data_bits.assign(levels + 1, 0.0);
@@ -396,6 +405,21 @@ void Evaluator::Context::analyse(const OperandContext& oc, const SpatialSide& sp
         out.data_bits[a] = out.data_elems[a] * precision_at(a);
         out.effective_bits[a] = std::floor(out.data_bits[a] / top_r[a]);
     }
+}
+
+void Evaluator::Context::analyse_flows(const OperandContext& oc, const SpatialSide& spatial_side, const TemporalSide& ts,
+                                       OperandAnalysis& out) const {
+    const Operand op = oc.op;
+    const std::size_t levels = oc.memories.size();
+    const auto& top_ir = ts.top_ir;
+    const auto& entries = spatial_side.entries;
+    const auto& psum = out.psum;
+    auto temporal_loops_of = [&](std::size_t a, auto&& f) { visit_temporal_loops(ts, a, f); };
+    auto precision_at = [&](std::size_t a) { return level_precision(op, out, a); };
+    const LevelProducts p1 = level_products(op, levels + 1, [&](std::size_t a, auto&& f) {
+        temporal_loops_of(a, f);
+        for (const auto& [dim, factor] : entries[a]) f(dim, factor);
+    });
 
     // Output reduction loops at and above each arch level (partial-sum traffic), two 1s on top.
     PerArch<double> ir_caal(levels + 3, 1.0);
@@ -588,6 +612,10 @@ Evaluator::Evaluator(Evaluator&&) noexcept = default;
 Evaluator& Evaluator::operator=(Evaluator&&) noexcept = default;
 
 LayerCost Evaluator::operator()(const mapping::TemporalMapping& temporal) const {
+    return *cost_within(temporal, INFINITY);
+}
+
+std::optional<LayerCost> Evaluator::cost_within(const mapping::TemporalMapping& temporal, double latency_bound) const {
     const Context& ctx = *context_;
     const Accelerator& acc = *ctx.acc;
     const Layer& layer = *ctx.layer;
@@ -595,10 +623,12 @@ LayerCost Evaluator::operator()(const mapping::TemporalMapping& temporal) const 
 
     // The fractional spatial mapping gives energy and memory use; the integer one gives latency.
     // default_init: constructed, not zero-filled first (value-initialising these few-KB tables was a
-    // fifth of an evaluation); every field read below is assigned by analyse.
+    // fifth of an evaluation); every field read below is assigned by the analyses.
+    static_vector<TemporalSide, 3> sides(n, boost::container::default_init);
     static_vector<OperandAnalysis, 3> frac(n, boost::container::default_init),
         whole_storage(n, boost::container::default_init);
     static_vector<const OperandAnalysis*, 3> whole;  // whole_storage[k], or frac[k] when they agree
+    static_vector<bool, 3> frac_flows_pending;       // frac[k]'s flows wait until the latency is known
     double total_cycles = 0;
     for (std::size_t k = 0; k < n; ++k) {
         const auto& oc = ctx.operands[k];
@@ -607,18 +637,21 @@ LayerCost Evaluator::operator()(const mapping::TemporalMapping& temporal) const 
             throw MappingError("operand " + std::string(workload::to_string(oc.op)) + " has " +
                                std::to_string(levels.size()) + " temporal levels, the accelerator has " +
                                std::to_string(oc.memories.size()) + " memories holding it");
-        TemporalSide ts;
-        ctx.temporal_side(oc, levels, ts);
-        ctx.analyse(oc, oc.frac, ts, frac[k]);
-        ctx.apply_sparsity(oc, true, frac[k]);
+        const TemporalSide& ts = sides[k];
+        ctx.temporal_side(oc, levels, sides[k]);
+        ctx.analyse_data(oc, oc.frac, ts, frac[k]);
         // Without sparsity features the two analyses differ only through the unrolling.
-        if (oc.whole_is_frac && !acc.sparsity.any()) {
+        const bool shared = oc.whole_is_frac && !acc.sparsity.any();
+        if (shared) {
+            ctx.analyse_flows(oc, oc.frac, ts, frac[k]);
             whole.push_back(&frac[k]);
         } else {
-            ctx.analyse(oc, oc.whole, ts, whole_storage[k]);
+            ctx.analyse_data(oc, oc.whole, ts, whole_storage[k]);
+            ctx.analyse_flows(oc, oc.whole, ts, whole_storage[k]);
             ctx.apply_sparsity(oc, false, whole_storage[k]);
             whole.push_back(&whole_storage[k]);
         }
+        frac_flows_pending.push_back(!shared);
         if (k == 0)
             total_cycles = frac[0].total_cycles;
         else if (frac[k].total_cycles != total_cycles)
@@ -627,32 +660,6 @@ LayerCost Evaluator::operator()(const mapping::TemporalMapping& temporal) const 
 
     LayerCost cost;
     cost.mac_energy_pj = ctx.mac_energy;
-
-    // ---- Energy ------------------------------------------------------------------------------
-    for (std::size_t k = 0; k < n; ++k) {
-        const auto& oc = ctx.operands[k];
-        for (std::size_t m = 0; m < oc.memories.size(); ++m) {
-            const auto& memory = acc.memories[oc.memories[m]];
-            MemoryTraffic traffic;
-            traffic.memory = oc.memories[m];
-            traffic.operand = oc.op;
-            for (Direction dir : hardware::kAllDirections) {
-                const auto d = static_cast<std::size_t>(dir);
-                const Flow& flow = frac[k].flows[m][d];
-                if (flow.amount == 0 || flow.precision == 0) continue;
-                const hardware::Port* port = oc.ports[m][d];
-                if (!port)
-                    throw MappingError("memory '" + memory.name + "' has no port for operand " +
-                                       std::string(workload::to_string(oc.op)) + " " + std::string(to_string(dir)));
-                traffic.word_accesses[d] = word_accesses(flow, *port, oc.frac.unit_count[m + 1]);
-                const double per_access = hardware::is_read(dir) ? memory.r_energy_pj : memory.w_energy_pj;
-                traffic.energy_pj += traffic.word_accesses[d] * per_access;
-                if (memory.is_dram) cost.dram_bits += traffic.word_accesses[d] * port->bw_max_bits;
-            }
-            cost.memory_energy_pj += traffic.energy_pj;
-            cost.traffic.push_back(traffic);
-        }
-    }
 
     // ---- Memory use and double buffering -------------------------------------------------------
     const std::size_t memories = acc.memories.size();
@@ -796,6 +803,40 @@ LayerCost Evaluator::operator()(const mapping::TemporalMapping& temporal) const 
         cost.offload_cycles += std::max(loading[output][m][kTh].cycles, loading[output][m + 1][kFl].cycles);
 
     cost.temporal_cycles = total_cycles;
+    // A search for the fastest mapping rejects a slower one whatever its energy: stop here.
+    if (cost.latency_cycles() > latency_bound) return std::nullopt;
+
+    for (std::size_t k = 0; k < n; ++k)
+        if (frac_flows_pending[k]) {
+            ctx.analyse_flows(ctx.operands[k], ctx.operands[k].frac, sides[k], frac[k]);
+            ctx.apply_sparsity(ctx.operands[k], true, frac[k]);
+        }
+    // ---- Energy ------------------------------------------------------------------------------
+    for (std::size_t k = 0; k < n; ++k) {
+        const auto& oc = ctx.operands[k];
+        for (std::size_t m = 0; m < oc.memories.size(); ++m) {
+            const auto& memory = acc.memories[oc.memories[m]];
+            MemoryTraffic traffic;
+            traffic.memory = oc.memories[m];
+            traffic.operand = oc.op;
+            for (Direction dir : hardware::kAllDirections) {
+                const auto d = static_cast<std::size_t>(dir);
+                const Flow& flow = frac[k].flows[m][d];
+                if (flow.amount == 0 || flow.precision == 0) continue;
+                const hardware::Port* port = oc.ports[m][d];
+                if (!port)
+                    throw MappingError("memory '" + memory.name + "' has no port for operand " +
+                                       std::string(workload::to_string(oc.op)) + " " + std::string(to_string(dir)));
+                traffic.word_accesses[d] = word_accesses(flow, *port, oc.frac.unit_count[m + 1]);
+                const double per_access = hardware::is_read(dir) ? memory.r_energy_pj : memory.w_energy_pj;
+                traffic.energy_pj += traffic.word_accesses[d] * per_access;
+                if (memory.is_dram) cost.dram_bits += traffic.word_accesses[d] * port->bw_max_bits;
+            }
+            cost.memory_energy_pj += traffic.energy_pj;
+            cost.traffic.push_back(traffic);
+        }
+    }
+
     const double units = static_cast<double>(acc.array.total_units());
     cost.ideal_cycles = std::ceil(static_cast<double>(layer.iterations()) / units);
     cost.spatial_utilisation = static_cast<double>(layer.iterations()) / (units * total_cycles);

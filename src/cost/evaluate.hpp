@@ -12,6 +12,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <stdexcept>
 
 #include "cost/layer_cost.hpp"
@@ -40,6 +41,9 @@ public:
     // The temporal mapping must already be consistent with the layer (check_mapping); a tile that
     // exceeds its memory throws MappingError.
     LayerCost operator()(const mapping::TemporalMapping& temporal) const;
+    // The same cost, or nothing when the latency exceeds `latency_bound` (then the energy is never
+    // computed: what a search for the fastest mapping needs for the mappings it will reject).
+    std::optional<LayerCost> cost_within(const mapping::TemporalMapping& temporal, double latency_bound) const;
 
 private:
     struct Context;

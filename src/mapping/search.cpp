@@ -359,15 +359,18 @@ void explore(const Layer& layer, const hardware::Accelerator& acc, const Spatial
             if (!overflow) overflow = allocator.overflow();
             continue;
         }
-        cost::LayerCost cost;
+        // The fastest mapping wins on latency first: a slower one is rejected before its energy.
+        const double bound = found && objective == Objective::Latency ? result.cost.latency_cycles() : INFINITY;
+        std::optional<cost::LayerCost> cost;
         try {
-            cost = evaluate(candidate.temporal);
+            cost = evaluate.cost_within(candidate.temporal, bound);
         } catch (const cost::MappingError&) {
             continue;
         }
         ++result.evaluations;
-        if (!found || better(cost, result.cost, objective)) {
-            result.cost = cost;
+        if (!cost) continue;
+        if (!found || better(*cost, result.cost, objective)) {
+            result.cost = *cost;
             result.mapping = candidate;
             found = true;
         }
