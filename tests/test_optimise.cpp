@@ -373,6 +373,11 @@ TEST_CASE("the shipped run configs load", "[optimise][islands]") {
     CHECK(islands.islands.migrants == 12);
     CHECK(islands.islands.migrate_every == 5);
     CHECK(config_differences(plain, islands).size() == 3);  // only the [islands] keys differ
+    // The documented large run: the default run but for its population and generations.
+    const auto scale = load_run_config(runs / "scale.toml");
+    CHECK(scale.population == 512);
+    CHECK(scale.generations == 300);
+    CHECK(config_differences(plain, scale).size() == 2);
 
     // The contemporary run: the default run's settings over a space whose network gene offers
     // transformers and ConvNeXt next to CNNs, on the edge space's accelerator genes.

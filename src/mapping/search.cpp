@@ -66,7 +66,7 @@ namespace {
 
 using workload::Layer;
 
-constexpr std::size_t kFastFactorLimit = 4;  // at most 24 orders
+constexpr std::size_t kFastFactorLimit = 4;  // never fewer than one factor per temporal loop dim
 constexpr std::size_t kLomaFactorLimit = 6;  // ZigZag's default lpf_limit
 constexpr std::size_t kFullFactorLimit = 7;  // up to 7! = 5040 orders: ~10 ms per layer
 constexpr std::size_t kDeepFactorLimit = 9;  // up to 9! orders, fewer with repeated factors
