@@ -84,7 +84,9 @@ struct OperandContext {
     Operand op;
     std::vector<std::size_t> memories;  // hierarchy, bottom-up
     SpatialSide frac, whole;            // fractional (energy) and integer (latency) unrolling
-    bool whole_is_frac = false;         // every unrolling divides its bound: one analysis serves both
+    // Every unrolling divides its bound and no sparsity feature is set (zero gating and run-length
+    // coding treat the two analyses differently): one analysis serves energy and latency.
+    bool one_analysis = false;
     std::vector<std::array<const hardware::Port*, 4>> ports;  // per level and direction (may be null)
 };
 
@@ -572,7 +574,7 @@ Evaluator::Evaluator(const Layer& layer, const Accelerator& acc, const mapping::
         oc.memories = acc.hierarchy(op);
         ctx->spatial_side(oc, false, oc.frac);
         ctx->spatial_side(oc, true, oc.whole);
-        oc.whole_is_frac = same_side(oc.frac, oc.whole);
+        oc.one_analysis = same_side(oc.frac, oc.whole) && !acc.sparsity.any();
         for (std::size_t m : oc.memories) {
             std::array<const hardware::Port*, 4> ports{};
             for (Direction dir : hardware::kAllDirections)
@@ -627,8 +629,7 @@ std::optional<LayerCost> Evaluator::cost_within(const mapping::TemporalMapping& 
     static_vector<TemporalSide, 3> sides(n, boost::container::default_init);
     static_vector<OperandAnalysis, 3> frac(n, boost::container::default_init),
         whole_storage(n, boost::container::default_init);
-    static_vector<const OperandAnalysis*, 3> whole;  // whole_storage[k], or frac[k] when they agree
-    static_vector<bool, 3> frac_flows_pending;       // frac[k]'s flows wait until the latency is known
+    static_vector<const OperandAnalysis*, 3> whole;  // whole_storage[k], or frac[k] for one_analysis
     double total_cycles = 0;
     for (std::size_t k = 0; k < n; ++k) {
         const auto& oc = ctx.operands[k];
@@ -640,9 +641,8 @@ std::optional<LayerCost> Evaluator::cost_within(const mapping::TemporalMapping& 
         const TemporalSide& ts = sides[k];
         ctx.temporal_side(oc, levels, sides[k]);
         ctx.analyse_data(oc, oc.frac, ts, frac[k]);
-        // Without sparsity features the two analyses differ only through the unrolling.
-        const bool shared = oc.whole_is_frac && !acc.sparsity.any();
-        if (shared) {
+        // Otherwise frac[k]'s flows wait until the latency is known.
+        if (oc.one_analysis) {
             ctx.analyse_flows(oc, oc.frac, ts, frac[k]);
             whole.push_back(&frac[k]);
         } else {
@@ -651,7 +651,6 @@ std::optional<LayerCost> Evaluator::cost_within(const mapping::TemporalMapping& 
             ctx.apply_sparsity(oc, false, whole_storage[k]);
             whole.push_back(&whole_storage[k]);
         }
-        frac_flows_pending.push_back(!shared);
         if (k == 0)
             total_cycles = frac[0].total_cycles;
         else if (frac[k].total_cycles != total_cycles)
@@ -807,7 +806,7 @@ std::optional<LayerCost> Evaluator::cost_within(const mapping::TemporalMapping& 
     if (cost.latency_cycles() > latency_bound) return std::nullopt;
 
     for (std::size_t k = 0; k < n; ++k)
-        if (frac_flows_pending[k]) {
+        if (!ctx.operands[k].one_analysis) {
             ctx.analyse_flows(ctx.operands[k], ctx.operands[k].frac, sides[k], frac[k]);
             ctx.apply_sparsity(ctx.operands[k], true, frac[k]);
         }
