@@ -418,14 +418,16 @@ void Evaluator::Context::analyse_flows(const OperandContext& oc, const SpatialSi
     const auto& psum = out.psum;
     auto temporal_loops_of = [&](std::size_t a, auto&& f) { visit_temporal_loops(ts, a, f); };
     auto precision_at = [&](std::size_t a) { return level_precision(op, out, a); };
-    const LevelProducts p1 = level_products(op, levels + 1, [&](std::size_t a, auto&& f) {
-        temporal_loops_of(a, f);
-        for (const auto& [dim, factor] : entries[a]) f(dim, factor);
-    });
-
     // Output reduction loops at and above each arch level (partial-sum traffic), two 1s on top.
+    // Only the output has partial sums: the inputs skip these products (and their window extents).
     PerArch<double> ir_caal(levels + 3, 1.0);
-    for (std::size_t a = levels + 1; a-- > 0;) ir_caal[a] = p1.ir[a] * ir_caal[a + 1];
+    if (op == Operand::O) {
+        const LevelProducts p1 = level_products(op, levels + 1, [&](std::size_t a, auto&& f) {
+            temporal_loops_of(a, f);
+            for (const auto& [dim, factor] : entries[a]) f(dim, factor);
+        });
+        for (std::size_t a = levels + 1; a-- > 0;) ir_caal[a] = p1.ir[a] * ir_caal[a + 1];
+    }
 
     PerArch<double> cycle_each(levels + 1);
     cycle_each[0] = op == Operand::O ? 1.0 : ts.mac_stationary;
@@ -434,15 +436,20 @@ void Evaluator::Context::analyse_flows(const OperandContext& oc, const SpatialSi
     const double total = out.total_cycles;
     const double output_elems = static_cast<double>(layer->output_elements());
     const auto& boost = spatial_side.boost;
+    // Per arch level, shared by the flows on either side of it: bits per cycle of its data, its
+    // period count, and (without double buffering) the part of the period in which its top
+    // irrelevant loops do not iterate, which a transfer into it must fit.
+    PerArch<double> raw(levels + 1), periods(levels + 1), window(levels + 1);
+    for (std::size_t a = 0; a <= levels; ++a) {
+        raw[a] = out.data_elems[a] * precision_at(a) / cycle_each[a];
+        periods[a] = std::floor(total / cycle_each[a]);
+        window[a] = std::trunc(std::trunc(cycle_each[a]) / std::trunc(top_ir[a]));
+    }
     out.flows.assign(levels, std::array<Flow, 4>{});
     for (std::size_t m = 0; m < levels; ++m) {
-        const double low_raw_next = out.data_elems[m + 1] * precision_at(m + 1) / cycle_each[m + 1];
-        const double high_raw = out.data_elems[m] * precision_at(m) / cycle_each[m] * boost[m];
         auto& f = out.flows[m];
-        Flow to_low{out.data_elems[m] * boost[m], 0, std::trunc(cycle_each[m]), std::floor(total / cycle_each[m]),
-                    std::trunc(high_raw), 0};
-        Flow from_high{out.data_elems[m + 1], 0, std::trunc(cycle_each[m + 1]),
-                       std::floor(total / cycle_each[m + 1]), std::trunc(low_raw_next), 0};
+        Flow to_low{out.data_elems[m] * boost[m], 0, std::trunc(cycle_each[m]), periods[m], std::trunc(raw[m] * boost[m]), 0};
+        Flow from_high{out.data_elems[m + 1], 0, std::trunc(cycle_each[m + 1]), periods[m + 1], std::trunc(raw[m + 1]), 0};
         if (op != Operand::O) {
             to_low.precision = from_high.precision = operand_precision(op);
             f[kTl] = to_low;
@@ -466,12 +473,9 @@ void Evaluator::Context::analyse_flows(const OperandContext& oc, const SpatialSi
                 f[kFh].precision = psum_writes != 0 ? layer->precision.psum_bits : 0;
             }
         }
-        // Without double buffering a transfer must fit the part of the period in which the top
-        // irrelevant loops of the receiving level do not iterate.
-        for (std::size_t dir = 0; dir < 4; ++dir) {
-            const double factor = std::trunc((dir == kTl || dir == kFl) ? top_ir[m] : top_ir[m + 1]);
-            f[dir].window = std::trunc(f[dir].period / factor);
-        }
+        // A flow's window is its receiving level's (a flow left unset has period 0 and window 0).
+        for (std::size_t dir = 0; dir < 4; ++dir)
+            if (f[dir].period != 0) f[dir].window = (dir == kTl || dir == kFl) ? window[m] : window[m + 1];
     }
     // The top level exchanges nothing with the outside world.
     if (levels) {
@@ -630,7 +634,6 @@ std::optional<LayerCost> Evaluator::cost_within(const mapping::TemporalMapping& 
     static_vector<OperandAnalysis, 3> frac(n, boost::container::default_init),
         whole_storage(n, boost::container::default_init);
     static_vector<const OperandAnalysis*, 3> whole;  // whole_storage[k], or frac[k] for one_analysis
-    double total_cycles = 0;
     for (std::size_t k = 0; k < n; ++k) {
         const auto& oc = ctx.operands[k];
         const auto& levels = temporal.of(oc.op);
@@ -638,8 +641,12 @@ std::optional<LayerCost> Evaluator::cost_within(const mapping::TemporalMapping& 
             throw MappingError("operand " + std::string(workload::to_string(oc.op)) + " has " +
                                std::to_string(levels.size()) + " temporal levels, the accelerator has " +
                                std::to_string(oc.memories.size()) + " memories holding it");
-        const TemporalSide& ts = sides[k];
         ctx.temporal_side(oc, levels, sides[k]);
+    }
+    double total_cycles = 0;
+    for (std::size_t k = 0; k < n; ++k) {
+        const auto& oc = ctx.operands[k];
+        const TemporalSide& ts = sides[k];
         ctx.analyse_data(oc, oc.frac, ts, frac[k]);
         // Otherwise frac[k]'s flows wait until the latency is known.
         if (oc.one_analysis) {
@@ -707,8 +714,12 @@ std::optional<LayerCost> Evaluator::cost_within(const mapping::TemporalMapping& 
     auto real_cycles = [&](const Flow& f, const PortContext& pc) {
         return std::ceil(f.amount * f.scale * f.precision / pc.port->bw_max_bits) * pc.cycle_ratio;
     };
+    // Top memories first (the DRAM port decides most rejections in a search for the fastest
+    // mapping): on- and off-loading only add cycles, so a mapping whose stall alone makes it too
+    // slow is rejected at the first port that shows it.
     double stall = 0;
-    for (const auto& pc : ctx.ports) {
+    for (auto pc_it = ctx.ports.rbegin(); pc_it != ctx.ports.rend(); ++pc_it) {
+        const PortContext& pc = *pc_it;
         double positive = 0, negative = 0, busy = 0, single = 0;
         std::size_t count = 0;
         static_vector<Window, 32> windows;
@@ -728,6 +739,7 @@ std::optional<LayerCost> Evaluator::cost_within(const mapping::TemporalMapping& 
         if (count == 0) continue;
         const double port_stall = count == 1 ? single : positive + std::max(0.0, negative + busy - window_union(windows));
         stall = std::max(stall, port_stall);
+        if (total_cycles + stall > latency_bound) return std::nullopt;
     }
     cost.stall_cycles = stall;
 

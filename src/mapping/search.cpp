@@ -134,19 +134,43 @@ struct OperandState {
     std::size_t level = 0;                       // next memory level to fill
 };
 
-// Elements of an operand's tile spanned by the given per-dim loop products.
-double tile_elements(const Layer& layer, Operand op, const std::array<bool, 8>& relevant,
-                     const std::array<double, 8>& dims) {
-    auto at = [&](Dim d) { return dims[static_cast<std::size_t>(d)]; };
-    double elems = 1;
-    for (std::size_t d = 0; d < 8; ++d)
-        if (relevant[d]) elems *= dims[d];
-    if (op == Operand::I) {
-        elems *= workload::window_extent(at(Dim::OY), at(Dim::FY), layer.stride_y, layer.dilation_y, layer.in_h);
-        elems *= workload::window_extent(at(Dim::OX), at(Dim::FX), layer.stride_x, layer.dilation_x, layer.in_w);
+// Elements of an operand's tile spanned by the given per-dim loop products. The input's window
+// extents are remembered from the previous call: the allocator grows a tile one loop at a time, so
+// at most one of them changes per call (a pure function's result, reused: exact).
+class TileElements {
+public:
+    TileElements(const Layer& layer, Operand op, const std::array<bool, 8>& relevant)
+        : layer_(layer), op_(op), relevant_(relevant) {}
+
+    double operator()(const std::array<double, 8>& dims) {
+        auto at = [&](Dim d) { return dims[static_cast<std::size_t>(d)]; };
+        double elems = 1;
+        for (std::size_t d = 0; d < 8; ++d)
+            if (relevant_[d]) elems *= dims[d];
+        if (op_ == Operand::I) {
+            elems *= y_(at(Dim::OY), at(Dim::FY), layer_.stride_y, layer_.dilation_y, layer_.in_h);
+            elems *= x_(at(Dim::OX), at(Dim::FX), layer_.stride_x, layer_.dilation_x, layer_.in_w);
+        }
+        return elems;
     }
-    return elems;
-}
+
+private:
+    struct Extent {
+        double outputs = -1, taps = -1, extent = 0;
+        double operator()(double o, double t, int stride, int dilation, std::int64_t input) {
+            if (o != outputs || t != taps) {
+                outputs = o;
+                taps = t;
+                extent = workload::window_extent(o, t, stride, dilation, input);
+            }
+            return extent;
+        }
+    };
+    const Layer& layer_;
+    Operand op_;
+    const std::array<bool, 8>& relevant_;
+    Extent y_, x_;
+};
 
 // Where an allocation failed: the memory that could not hold an operand's smallest tile.
 struct Overflow {
@@ -172,24 +196,53 @@ public:
             s.spatial = spatial_entries(acc, s.memories, spatial, false);
             states_.push_back(s);
         }
+        before_.resize(acc.memories.size() + 1);
+        inspected_.assign(acc.memories.size(), 0);
+        for (auto& s : states_) {
+            Saved& initial = before_[0][index_of(s)];
+            initial.allocated.fill(1.0);
+            for (const auto& [dim, f] : s.spatial[0]) initial.allocated[static_cast<std::size_t>(dim)] *= f;
+        }
     }
 
-    // Allocates `order` (innermost first). Returns false when some memory cannot hold even the loops
-    // already below it (overflow() says where).
-    bool run(const std::vector<Loop>& order, TemporalMapping& out) {
+    // Allocates `order` (innermost first) into `out`. Returns false when some memory cannot hold even
+    // the loops already below it (overflow() says where). `out` must be what the previous call
+    // filled, and `order` may differ from that call's order only from index `changed_from` on: a
+    // memory's allocation depends only on the loops it inspected (the prefix up to where its tiles
+    // outgrew it; what lies above a prefix is the rest of the same multiset, so its products are
+    // known), so the memories whose inspected prefix is unchanged keep their previous allocation
+    // (exact: the mapping is the one a fresh allocation gives). changed_from = 0 allocates afresh.
+    bool run(const std::vector<Loop>& order, TemporalMapping& out, std::size_t changed_from) {
+        std::size_t start = 0;
+        if (changed_from > 0)
+            while (start < valid_ && inspected_[start] <= changed_from) ++start;
+        if (failed_ && start > failed_at_) return false;  // the same memory overflows again
         for (auto& s : states_) {
-            s.allocated.fill(1.0);
-            s.next = 0;
-            s.level = 0;
-            for (const auto& [dim, f] : s.spatial[0]) s.allocated[static_cast<std::size_t>(dim)] *= f;
+            const Saved& saved = before_[start][index_of(s)];
+            s.allocated = saved.allocated;
+            s.next = saved.next;
+            s.level = saved.level;
             // Cleared, not reassigned: the level vectors keep their capacity from one order to the
             // next (a search allocates once instead of once per level per order).
             auto& levels = out.of(s.op);
             levels.resize(s.memories.size());
-            for (auto& level : levels) level.clear();
+            for (std::size_t l = s.level; l < levels.size(); ++l) levels[l].clear();
         }
-        for (std::size_t mem = 0; mem < acc_.memories.size(); ++mem)
-            if (!allocate(mem, order, out)) return false;
+        failed_ = false;
+        // Loop products above each prefix: integers far below 2^53, so exact in any order.
+        above_.resize(order.size() + 1);
+        above_[order.size()] = 1;
+        for (std::size_t j = order.size(); j-- > 0;) above_[j] = above_[j + 1] * static_cast<double>(order[j].size);
+        for (std::size_t mem = start; mem < acc_.memories.size(); ++mem) {
+            for (auto& s : states_) before_[mem][index_of(s)] = {s.allocated, s.next, s.level};
+            const bool fits = allocate(mem, order, out);
+            valid_ = mem + 1;
+            if (!fits) {
+                failed_ = true;
+                failed_at_ = mem;
+                return false;
+            }
+        }
         return true;
     }
     const Overflow& overflow() const { return overflow_; }
@@ -214,6 +267,7 @@ private:
         for (Operand op : memory.operands)
             for (auto& s : states_)
                 if (s.op == op && s.level < s.memories.size() && s.memories[s.level] == mem) here.push_back(&s);
+        inspected_[mem] = 0;
         if (here.empty()) return true;
         const double capacity = memory.size_bits;
 
@@ -228,9 +282,11 @@ private:
             const int bits = precision(s, order);
             auto dims = s.allocated;
             Choice& c = choices[k];
+            TileElements tile_elements(layer_, s.op, s.relevant);
             for (std::size_t i = s.next; i <= order.size(); ++i) {
+                inspected_[mem] = std::max(inspected_[mem], i);  // order[0, i) decides this prefix's tile
                 if (i > s.next) dims[static_cast<std::size_t>(order[i - 1].dim)] *= static_cast<double>(order[i - 1].size);
-                const double size = tile_elements(layer_, s.op, s.relevant, dims) * bits;
+                const double size = tile_elements(dims) * bits;
                 if (size > capacity) {
                     if (i == s.next) {  // cannot hold even what lies below
                         overflow_ = {mem, s.op, size};
@@ -238,16 +294,15 @@ private:
                     }
                     break;
                 }
-                double remaining = 1;
-                for (std::size_t j = i; j < order.size(); ++j) remaining *= static_cast<double>(order[j].size);
                 if (c.size.size() == c.size.capacity()) break;
                 c.size.push_back(size);
-                c.traffic.push_back(remaining * size);
+                c.traffic.push_back(above_[i] * size);
             }
             const bool top = s.level + 1 == s.memories.size();
             if (top) {
                 if (s.next + c.size.size() - 1 != order.size()) {  // the top must hold everything
-                    overflow_ = {mem, s.op, tile_elements(layer_, s.op, s.relevant, [&] {
+                    inspected_[mem] = order.size();
+                    overflow_ = {mem, s.op, tile_elements([&] {
                                      auto all = s.allocated;
                                      for (std::size_t j = s.next; j < order.size(); ++j)
                                          all[static_cast<std::size_t>(order[j].dim)] *= static_cast<double>(order[j].size);
@@ -311,11 +366,25 @@ private:
         return true;
     }
 
+    std::size_t index_of(const OperandState& s) const { return static_cast<std::size_t>(&s - states_.data()); }
+
     const Layer& layer_;
     const hardware::Accelerator& acc_;
     std::vector<Operand> operands_;
     std::vector<OperandState> states_;
     Overflow overflow_{};
+    // What the previous run left, for the next one to reuse: each operand's state before each
+    // memory was allocated, the end of the prefix of the order each memory inspected, how many
+    // memories were allocated, and whether (and where) the run failed.
+    struct Saved {
+        std::array<double, 8> allocated{};
+        std::size_t next = 0, level = 0;
+    };
+    std::vector<std::array<Saved, 3>> before_;
+    std::vector<double> above_;  // above_[i]: product of the order's loops i and up
+    std::vector<std::size_t> inspected_;
+    std::size_t valid_ = 0, failed_at_ = 0;
+    bool failed_ = false;
 };
 
 std::vector<Operand> layer_operands(const Layer& layer) {
@@ -353,9 +422,13 @@ void explore(const Layer& layer, const hardware::Accelerator& acc, const Spatial
     std::sort(lpfs.begin(), lpfs.end(), loop_less);
     Mapping candidate;
     candidate.spatial = spatial;
+    std::vector<Loop> previous;  // the order allocated last: the allocator reuses what it shares
     do {
         ++result.orderings;
-        if (!allocator.run(lpfs, candidate.temporal)) {
+        const auto changed_from = static_cast<std::size_t>(
+            previous.empty() ? 0 : std::mismatch(lpfs.begin(), lpfs.end(), previous.begin()).first - lpfs.begin());
+        previous = lpfs;
+        if (!allocator.run(lpfs, candidate.temporal, changed_from)) {
             if (!overflow) overflow = allocator.overflow();
             continue;
         }
