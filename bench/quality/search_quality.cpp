@@ -36,6 +36,7 @@
 #include <memory>
 #include <random>
 #include <set>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -211,6 +212,10 @@ int main(int argc, char** argv) {
         ->check(CLI::PositiveNumber);
     app.add_option("--threads", threads, "Threads (enumeration; live runs side by side)")->check(CLI::PositiveNumber);
     app.add_option("--only", only, "Run only these algorithms (comma-separated): nsga2, random, moead, nspso, maco");
+    std::string grid;
+    app.add_option("--nsga2-grid", grid,
+                   "Instead of the algorithms, NSGA-II with each of these operator settings (comma-separated "
+                   "crossover/eta_c/eta_m[/mutation], e.g. 0.95/10/50,0.9/20/20; mutation defaults to 1 / genes)");
     CLI11_PARSE(app, argc, argv);
 
     // The default run's evaluation settings, or the given run config's.
@@ -245,14 +250,16 @@ int main(int argc, char** argv) {
     const std::uint64_t budget = std::uint64_t{population} * generations;
     const double mutation = 1.0 / static_cast<double>(enc.dimension());
     const unsigned many = generations * 4;  // more than the budget needs: BudgetSpent ends the run
-    const std::vector<Algorithm> algorithms{
-        {"nsga2", true,
-         [&](pagmo::problem& p, unsigned pop, unsigned seed) {
-             // elaa optimise's operators: configs/runs/default.toml's [nsga2].
-             pagmo::population ps{p, pop, seed};
-             pagmo::algorithm a{pagmo::nsga2{many, 0.95, 10, mutation, 50, seed}};
-             a.evolve(ps);
-         }},
+    const auto nsga2_with = [&](double crossover, double eta_c, double eta_m, double m) {
+        return [=](pagmo::problem& p, unsigned pop, unsigned seed) {
+            pagmo::population ps{p, pop, seed};
+            pagmo::algorithm a{pagmo::nsga2{many, crossover, eta_c, m, eta_m, seed}};
+            a.evolve(ps);
+        };
+    };
+    std::vector<Algorithm> algorithms{
+        // elaa optimise's operators: configs/runs/default.toml's [nsga2].
+        {"nsga2", true, nsga2_with(0.95, 10, 50, mutation)},
         {"random", true,
          [&](pagmo::problem& p, unsigned, unsigned seed) {
              std::mt19937_64 rng(seed);
@@ -287,6 +294,35 @@ int main(int argc, char** argv) {
              a.evolve(ps);
          }},
     };
+
+    if (!grid.empty()) {
+        // An operator sweep: the variants replace the algorithms, named by their settings.
+        algorithms.clear();
+        std::stringstream items(grid);
+        for (std::string item; std::getline(items, item, ',');) {
+            std::vector<double> v;
+            bool numbers = true;
+            std::stringstream fields(item);
+            for (std::string field; std::getline(fields, field, '/');) {
+                char* end = nullptr;
+                v.push_back(std::strtod(field.c_str(), &end));
+                numbers = numbers && !field.empty() && *end == '\0';
+            }
+            const double m = v.size() == 4 ? v[3] : mutation;
+            std::string why = numbers && (v.size() == 3 || v.size() == 4) ? "" : "expected crossover/eta_c/eta_m[/mutation]";
+            if (why.empty()) try {
+                    pagmo::nsga2{1u, v[0], v[1], m, v[2], 1u};  // pagmo's own range checks
+                } catch (const std::exception& e) {
+                    why = e.what();
+                }
+            if (!why.empty()) {
+                std::cerr << fmt::format("--nsga2-grid: '{}': {}\n", item, why);
+                return 2;
+            }
+            algorithms.push_back({fmt::format("nsga2 cr {:g} eta_c {:g} eta_m {:g} m {:.3g}", v[0], v[1], v[2], m), true,
+                                  nsga2_with(v[0], v[1], v[2], m)});
+        }
+    }
 
     // Every (algorithm, seed) run; live runs go side by side on `threads` threads (the evaluator
     // and its caches are shared and thread-safe; each run has its own problem and tracker).

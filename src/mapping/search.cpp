@@ -142,6 +142,12 @@ public:
     TileElements(const Layer& layer, Operand op, const std::array<bool, 8>& relevant)
         : layer_(layer), op_(op), relevant_(relevant) {}
 
+    // Whether the tile grows with loops of `dim` (relevant, or one of the input's window dimensions).
+    bool depends_on(Dim dim) const {
+        return relevant_[static_cast<std::size_t>(dim)] ||
+               (op_ == Operand::I && (dim == Dim::OX || dim == Dim::OY || dim == Dim::FX || dim == Dim::FY));
+    }
+
     double operator()(const std::array<double, 8>& dims) {
         auto at = [&](Dim d) { return dims[static_cast<std::size_t>(d)]; };
         double elems = 1;
@@ -283,10 +289,16 @@ private:
             auto dims = s.allocated;
             Choice& c = choices[k];
             TileElements tile_elements(layer_, s.op, s.relevant);
+            double size = 0;
             for (std::size_t i = s.next; i <= order.size(); ++i) {
                 inspected_[mem] = std::max(inspected_[mem], i);  // order[0, i) decides this prefix's tile
-                if (i > s.next) dims[static_cast<std::size_t>(order[i - 1].dim)] *= static_cast<double>(order[i - 1].size);
-                const double size = tile_elements(dims) * bits;
+                // A loop the tile does not depend on leaves it as it was (the same numbers in).
+                if (i == s.next || tile_elements.depends_on(order[i - 1].dim)) {
+                    if (i > s.next) dims[static_cast<std::size_t>(order[i - 1].dim)] *= static_cast<double>(order[i - 1].size);
+                    size = tile_elements(dims) * bits;
+                } else {
+                    dims[static_cast<std::size_t>(order[i - 1].dim)] *= static_cast<double>(order[i - 1].size);
+                }
                 if (size > capacity) {
                     if (i == s.next) {  // cannot hold even what lies below
                         overflow_ = {mem, s.op, size};
