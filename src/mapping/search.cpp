@@ -292,13 +292,9 @@ private:
             double size = 0;
             for (std::size_t i = s.next; i <= order.size(); ++i) {
                 inspected_[mem] = std::max(inspected_[mem], i);  // order[0, i) decides this prefix's tile
+                if (i > s.next) dims[static_cast<std::size_t>(order[i - 1].dim)] *= static_cast<double>(order[i - 1].size);
                 // A loop the tile does not depend on leaves it as it was (the same numbers in).
-                if (i == s.next || tile_elements.depends_on(order[i - 1].dim)) {
-                    if (i > s.next) dims[static_cast<std::size_t>(order[i - 1].dim)] *= static_cast<double>(order[i - 1].size);
-                    size = tile_elements(dims) * bits;
-                } else {
-                    dims[static_cast<std::size_t>(order[i - 1].dim)] *= static_cast<double>(order[i - 1].size);
-                }
+                if (i == s.next || tile_elements.depends_on(order[i - 1].dim)) size = tile_elements(dims) * bits;
                 if (size > capacity) {
                     if (i == s.next) {  // cannot hold even what lies below
                         overflow_ = {mem, s.op, size};
