@@ -10,6 +10,7 @@
 #include <random>
 #include <sstream>
 
+#include "app/commands.hpp"
 #include "assess/pareto.hpp"
 #include "encodings/search_space.hpp"
 #include "cost/network_cost.hpp"
@@ -199,6 +200,42 @@ TEST_CASE("an exported design TOML reproduces its energy, latency and area in el
         CHECK(cost.latency_cycles / (acc.frequency_mhz * 1e6) == d.evaluation.latency_s);
         CHECK(acc.area_mm2() == d.evaluation.area_mm2);
     }
+    fs::remove_all(dir);
+}
+
+std::string file_text(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+TEST_CASE("export after a run reuses the run's evaluator only when it ran the saved config", "[optimise]") {
+    const auto config = edge_run(8, 2);
+    const auto dir = fresh_dir("warm_export");
+    RunControl control;
+    control.dir = dir;
+    const auto warm = std::make_shared<const DesignEvaluator>(config);
+    const auto result = run_optimisation(config, control, warm);
+    REQUIRE(!result.archive.empty());
+
+    const auto before = warm->stats();
+    CHECK(app::export_run(dir, "all", false, warm.get()) == result.archive.size());
+    const auto after = warm->stats();
+    // Every archived genome was evaluated by the run: the memo answers each one.
+    CHECK(after.evaluations - before.evaluations == result.archive.size());
+    CHECK(after.genome_hits - before.genome_hits == result.archive.size());
+    const auto warm_csv = file_text(dir / "pareto.csv");
+    const auto warm_json = file_text(dir / "pareto.json");
+    const auto warm_design = file_text(dir / "pareto" / "design_001.toml");
+
+    // An evaluator of another config is not used: a fresh one writes the same files.
+    const DesignEvaluator other(edge_run(8, 3));
+    CHECK(app::export_run(dir, "all", false, &other) == result.archive.size());
+    CHECK(other.stats().evaluations == 0);
+    CHECK(app::export_run(dir, "all", false) == result.archive.size());
+    CHECK(file_text(dir / "pareto.csv") == warm_csv);
+    CHECK(file_text(dir / "pareto.json") == warm_json);
+    CHECK(file_text(dir / "pareto" / "design_001.toml") == warm_design);
+    CHECK(warm_csv.find("design,file,") == 0);
     fs::remove_all(dir);
 }
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -165,9 +166,12 @@ std::string history_csv(const std::vector<optimise::HistoryPoint>& history) {
     return csv;
 }
 
-std::size_t export_run(const std::filesystem::path& dir, const std::string& format, bool plots) {
+std::size_t export_run(const std::filesystem::path& dir, const std::string& format, bool plots,
+                       const optimise::DesignEvaluator* warm) {
     const auto saved = optimise::load_saved_run(dir);
-    const optimise::DesignEvaluator evaluator(saved.config);
+    std::optional<optimise::DesignEvaluator> cold;
+    if (!warm || warm->config().text != saved.config.text) cold.emplace(saved.config);
+    const auto& evaluator = cold ? *cold : *warm;
     const auto designs = optimise::pareto_designs(evaluator, saved.archive);
     const bool csv = format == "csv" || format == "all";
     if (csv) {

@@ -86,7 +86,10 @@ optimise::RunControl run_control(const OptimiseRequest& request, const PreparedR
 std::string history_csv(const std::vector<optimise::HistoryPoint>& history);
 
 // Writes a run directory's Pareto set (pareto.csv, pareto.json, history.csv, pareto/design_NNN.toml,
-// plots) for `format` "csv", "json", "toml" or "all"; returns the number of designs.
-std::size_t export_run(const std::filesystem::path& dir, const std::string& format, bool plots);
+// plots) for `format` "csv", "json", "toml" or "all"; returns the number of designs. The designs are
+// re-evaluated: by `warm` (the evaluator that ran the search, whose memo already holds every archived
+// genome) when it was built from the run's saved config, otherwise by a fresh evaluator.
+std::size_t export_run(const std::filesystem::path& dir, const std::string& format, bool plots,
+                       const optimise::DesignEvaluator* warm = nullptr);
 
 }  // namespace elaa::app

@@ -234,7 +234,8 @@ int main(int argc, char** argv) {
                                          r.eta_s);
             };
             std::signal(SIGINT, request_stop);
-            const auto result = elaa::optimise::run_optimisation(config, control);
+            const auto evaluator = std::make_shared<const elaa::optimise::DesignEvaluator>(config, control.search_cache_bytes);
+            const auto result = elaa::optimise::run_optimisation(config, control, evaluator);
             std::signal(SIGINT, SIG_DFL);
             if (result.stopped_early) {
                 std::cerr << fmt::format("elaa: stopped after generation {} of {}; checkpoint saved. Resume with: "
@@ -242,7 +243,7 @@ int main(int argc, char** argv) {
                                          result.generations_done, config.generations, dir.string());
                 return 0;
             }
-            report_export(dir, elaa::app::export_run(dir, "all", !op.no_plots));
+            report_export(dir, elaa::app::export_run(dir, "all", !op.no_plots, evaluator.get()));
         } else if (*exporter) {
             const auto& args = command_line.export_args;
             report_export(args.dir, elaa::app::export_run(args.dir, args.format, !args.no_plots));
