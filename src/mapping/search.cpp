@@ -136,7 +136,8 @@ struct OperandState {
 
 // Elements of an operand's tile spanned by the given per-dim loop products. The input's window
 // extents are remembered from the previous call: the allocator grows a tile one loop at a time, so
-// at most one of them changes per call (a pure function's result, reused: exact).
+// at most one of them changes per call (a pure function's result, reused: exact), and the product
+// of the relevant dims is updated by the new loop instead of taken again (exact for integers).
 class TileElements {
 public:
     TileElements(const Layer& layer, Operand op, const std::array<bool, 8>& relevant)
@@ -148,11 +149,37 @@ public:
                (op_ == Operand::I && (dim == Dim::OX || dim == Dim::OY || dim == Dim::FX || dim == Dim::FY));
     }
 
+    // Computed in full from `dims` (the operand's loop products per Dim).
     double operator()(const std::array<double, 8>& dims) {
-        auto at = [&](Dim d) { return dims[static_cast<std::size_t>(d)]; };
-        double elems = 1;
+        relevant_product_ = 1;
+        exact_ = true;
         for (std::size_t d = 0; d < 8; ++d)
-            if (relevant_[d]) elems *= dims[d];
+            if (relevant_[d]) {
+                relevant_product_ *= dims[d];
+                exact_ = exact_ && dims[d] == std::trunc(dims[d]);
+            }
+        exact_ = exact_ && relevant_product_ < kExactBelow;
+        return with_windows(dims);
+    }
+
+    // The same after one more loop multiplied dims[dim] by `size`, from the previous call's product:
+    // while every factor is an integer and the product stays below 2^53, multiplying it in gives
+    // the very number the full product gives (a fractional spatial factor takes the full product).
+    double grown(const std::array<double, 8>& dims, Dim dim, double size) {
+        if (relevant_[static_cast<std::size_t>(dim)]) {
+            if (!exact_) return (*this)(dims);
+            relevant_product_ *= size;
+            if (relevant_product_ >= kExactBelow) return (*this)(dims);
+        }
+        return with_windows(dims);
+    }
+
+private:
+    static constexpr double kExactBelow = 9007199254740992.0;  // 2^53
+
+    double with_windows(const std::array<double, 8>& dims) {
+        auto at = [&](Dim d) { return dims[static_cast<std::size_t>(d)]; };
+        double elems = relevant_product_;
         if (op_ == Operand::I) {
             elems *= y_(at(Dim::OY), at(Dim::FY), layer_.stride_y, layer_.dilation_y, layer_.in_h);
             elems *= x_(at(Dim::OX), at(Dim::FX), layer_.stride_x, layer_.dilation_x, layer_.in_w);
@@ -160,7 +187,6 @@ public:
         return elems;
     }
 
-private:
     struct Extent {
         double outputs = -1, taps = -1, extent = 0;
         double operator()(double o, double t, int stride, int dilation, std::int64_t input) {
@@ -176,6 +202,8 @@ private:
     Operand op_;
     const std::array<bool, 8>& relevant_;
     Extent y_, x_;
+    double relevant_product_ = 1;  // of the relevant dims' products, as of the last call
+    bool exact_ = false;           // ... and it is an exact integer
 };
 
 // Where an allocation failed: the memory that could not hold an operand's smallest tile.
@@ -292,9 +320,15 @@ private:
             double size = 0;
             for (std::size_t i = s.next; i <= order.size(); ++i) {
                 inspected_[mem] = std::max(inspected_[mem], i);  // order[0, i) decides this prefix's tile
-                if (i > s.next) dims[static_cast<std::size_t>(order[i - 1].dim)] *= static_cast<double>(order[i - 1].size);
-                // A loop the tile does not depend on leaves it as it was (the same numbers in).
-                if (i == s.next || tile_elements.depends_on(order[i - 1].dim)) size = tile_elements(dims) * bits;
+                if (i == s.next) {
+                    size = tile_elements(dims) * bits;
+                } else {
+                    const Loop& loop = order[i - 1];
+                    dims[static_cast<std::size_t>(loop.dim)] *= static_cast<double>(loop.size);
+                    // A loop the tile does not depend on leaves it as it was (the same numbers in).
+                    if (tile_elements.depends_on(loop.dim))
+                        size = tile_elements.grown(dims, loop.dim, static_cast<double>(loop.size)) * bits;
+                }
                 if (size > capacity) {
                     if (i == s.next) {  // cannot hold even what lies below
                         overflow_ = {mem, s.op, size};

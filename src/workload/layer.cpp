@@ -157,13 +157,6 @@ std::int64_t Layer::operand_elements(Operand operand) const {
     return 0;
 }
 
-double window_extent(double outputs, double taps, int stride, int dilation, std::int64_t input_extent) {
-    const double a = std::trunc(outputs), b = std::trunc(taps);
-    const int g = std::gcd(stride, dilation);
-    const double size = a * b - std::max(0.0, b - static_cast<double>(stride / g)) * (a - static_cast<double>(dilation / g));
-    return std::min(static_cast<double>(input_extent), size);
-}
-
 OpKind classify_conv(std::int64_t groups, std::int64_t c_per_group) {
     if (groups <= 1) return OpKind::Conv;
     return c_per_group == 1 ? OpKind::DepthwiseConv : OpKind::GroupedConv;

@@ -14,8 +14,11 @@
 // so that the operand relevancy below applies.
 #pragma once
 
+#include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdint>
+#include <numeric>
 #include <string>
 #include <string_view>
 
@@ -131,8 +134,14 @@ struct Layer {
 // dilation): positions c = stride*o + dilation*f, counted without repeats:
 // o*f - max(0, f - stride/g) * (o - dilation/g), g = gcd(stride, dilation) (ZigZag's
 // calc_pr_dimension_size), clipped to the real input extent. Counts are truncated to integers as
-// ZigZag does (a fractional spatial unrolling of OY gives a fractional count).
-double window_extent(double outputs, double taps, int stride, int dilation, std::int64_t input_extent);
+// ZigZag does (a fractional spatial unrolling of OY gives a fractional count). Inline: the mapping
+// search calls it a few times per candidate.
+inline double window_extent(double outputs, double taps, int stride, int dilation, std::int64_t input_extent) {
+    const double a = std::trunc(outputs), b = std::trunc(taps);
+    const int g = dilation == 1 ? 1 : std::gcd(stride, dilation);  // the common case needs no gcd
+    const double size = a * b - std::max(0.0, b - static_cast<double>(stride / g)) * (a - static_cast<double>(dilation / g));
+    return std::min(static_cast<double>(input_extent), size);
+}
 
 // The kind a convolution takes given its groups and per-group channels.
 OpKind classify_conv(std::int64_t groups, std::int64_t c_per_group);
